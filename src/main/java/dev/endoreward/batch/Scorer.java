@@ -1,0 +1,19 @@
+package dev.endoreward.batch;
+
+import dev.endoreward.reward.Outcome;
+import dev.endoreward.text.PairInput;
+import java.util.List;
+
+/**
+ * Scores prompt/response pairs. The seam between the Spark glue and the model: Spark tests can use a
+ * fast implementation, and model tests need no Spark.
+ */
+public interface Scorer {
+
+  /**
+   * Scores a chunk of pairs. Bad rows come back as rejections, never as exceptions.
+   *
+   * @return one outcome per pair, in input order
+   */
+  List<Outcome<ScoredPair>> score(List<PairInput> pairs);
+}

@@ -1,0 +1,44 @@
+package dev.endoreward.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code manifest.json} of an exported model artefact, as written by the exporter.
+ *
+ * @param formatVersion the artefact layout version; this reader understands {@link #FORMAT_VERSION}
+ * @param exporterVersion the exporter that wrote the folder
+ * @param source where the weights came from
+ * @param dtype the weights' dtype; outputs are always float32
+ * @param vocabSize the model's vocabulary size (the logits' last dimension)
+ * @param maxLength the longest sequence the model accepts
+ * @param bosTokenId the start-of-sequence id
+ * @param eosTokenId the end-of-sequence id
+ * @param padTokenId the id used to right-pad batches; never scored
+ * @param outputs the names of the TorchScript module's outputs, in order
+ * @param files sha256 of every file in the folder, by file name
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ArtefactManifest(
+    @JsonProperty("format_version") int formatVersion,
+    @JsonProperty("exporter_version") String exporterVersion,
+    @JsonProperty("source") Map<String, Object> source,
+    @JsonProperty("dtype") String dtype,
+    @JsonProperty("vocab_size") int vocabSize,
+    @JsonProperty("max_length") int maxLength,
+    @JsonProperty("bos_token_id") int bosTokenId,
+    @JsonProperty("eos_token_id") int eosTokenId,
+    @JsonProperty("pad_token_id") int padTokenId,
+    @JsonProperty("outputs") List<String> outputs,
+    @JsonProperty("files") Map<String, String> files) {
+
+  public static final int FORMAT_VERSION = 1;
+  public static final String MODEL_FILE = "model.pt";
+  public static final String TOKENIZER_FILE = "tokenizer.json";
+  public static final String TOKENIZER_CONFIG_FILE = "tokenizer_config.json";
+  public static final String MANIFEST_FILE = "manifest.json";
+  /** The first two outputs the reward needs, in this order. */
+  public static final List<String> REQUIRED_OUTPUTS = List.of("next_token_logit", "logsumexp");
+}

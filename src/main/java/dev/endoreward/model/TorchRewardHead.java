@@ -1,0 +1,92 @@
+package dev.endoreward.model;
+
+import ai.djl.MalformedModelException;
+import ai.djl.inference.Predictor;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.TranslateException;
+import dev.endoreward.reward.RewardHead;
+import java.io.IOException;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * The exported TorchScript reward head, run by DJL's PyTorch engine. One instance holds the loaded
+ * weights and may be shared by threads: each {@link #forward} call uses its own predictor.
+ */
+public final class TorchRewardHead implements RewardHead, AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(TorchRewardHead.class.getName());
+
+  private final ModelArtefact artefact;
+  private final DeviceSpec device;
+  private final ZooModel<List<int[]>, List<HeadOutput>> model;
+
+  private TorchRewardHead(ModelArtefact artefact, DeviceSpec device, ZooModel<List<int[]>, List<HeadOutput>> model) {
+    this.artefact = artefact;
+    this.device = device;
+    this.model = model;
+  }
+
+  /**
+   * Loads the artefact's module onto {@code device}.
+   *
+   * @throws IllegalArgumentException "Cannot load model ..." when the engine rejects the module
+   * @throws IllegalStateException when a GPU was asked for but the engine cannot see it
+   */
+  @SuppressWarnings("unchecked")
+  public static TorchRewardHead load(ModelArtefact artefact, DeviceSpec device) {
+    long start = System.nanoTime();
+    Criteria<List<int[]>, List<HeadOutput>> criteria = Criteria.builder()
+        .setTypes((Class<List<int[]>>) (Class<?>) List.class, (Class<List<HeadOutput>>) (Class<?>) List.class)
+        .optModelPath(artefact.directory())
+        .optModelName("model")
+        .optEngine("PyTorch")
+        .optDevice(device.toDjlDevice())
+        .optOption("mapLocation", "true")
+        .optTranslator(new RewardHeadTranslator(artefact.manifest().padTokenId()))
+        .build();
+    try {
+      ZooModel<List<int[]>, List<HeadOutput>> model = criteria.loadModel();
+      LOG.info(String.format("Loaded model %s on %s in %.2f s", artefact.directory(), device,
+          (System.nanoTime() - start) / 1e9));
+      return new TorchRewardHead(artefact, device, model);
+    } catch (IOException | ModelNotFoundException | MalformedModelException e) {
+      throw ModelArtefact.cannotLoad(artefact.directory(), "the PyTorch engine rejected model.pt: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public List<HeadOutput> forward(List<int[]> sequences) {
+    for (int[] sequence : sequences) {
+      if (sequence.length == 0 || sequence.length > maxLength()) {
+        throw new IllegalArgumentException("Cannot run a sequence of " + sequence.length
+            + " tokens: the model takes 1 to " + maxLength());
+      }
+    }
+    try (Predictor<List<int[]>, List<HeadOutput>> predictor = model.newPredictor()) {
+      return predictor.predict(sequences);
+    } catch (TranslateException e) {
+      throw new IllegalStateException("Cannot run model " + artefact.directory() + " on " + device + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public int maxLength() {
+    return artefact.manifest().maxLength();
+  }
+
+  public ModelArtefact artefact() {
+    return artefact;
+  }
+
+  public DeviceSpec device() {
+    return device;
+  }
+
+  @Override
+  public void close() {
+    model.close();
+  }
+}

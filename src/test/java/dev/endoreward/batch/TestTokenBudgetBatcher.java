@@ -1,0 +1,76 @@
+package dev.endoreward.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class TestTokenBudgetBatcher {
+
+  @Test
+  void everyRowLandsInExactlyOneBatchWithinTheBudget() {
+    Random random = new Random(11);
+    for (int trial = 0; trial < 50; trial++) {
+      int[] lengths = random.ints(1 + random.nextInt(300), 1, 200).toArray();
+      TokenBudget budget = TokenBudget.of(200 + random.nextInt(2000), 1 + random.nextInt(40));
+      List<int[]> batches = TokenBudgetBatcher.plan(lengths, budget);
+
+      List<Integer> seen = new ArrayList<>();
+      for (int[] batch : batches) {
+        assertThat(batch.length).isBetween(1, budget.maxRowsPerBatch());
+        assertThat(TokenBudgetBatcher.paddedSize(batch, lengths)).isLessThanOrEqualTo(budget.maxTokensPerBatch());
+        for (int index : batch) {
+          seen.add(index);
+        }
+      }
+      assertThat(seen).containsExactlyInAnyOrderElementsOf(
+          java.util.stream.IntStream.range(0, lengths.length).boxed().toList());
+    }
+  }
+
+  @Test
+  void sortingGroupsSimilarLengths() {
+    int[] lengths = {10, 100, 10, 100, 10, 100};
+    List<int[]> sorted = TokenBudgetBatcher.plan(lengths, new TokenBudget(10_000, 3, true));
+    assertThat(sorted).hasSize(2);
+    assertThat(sorted.get(0)).containsExactlyInAnyOrder(1, 3, 5);
+    assertThat(sorted.get(1)).containsExactlyInAnyOrder(0, 2, 4);
+
+    List<int[]> unsorted = TokenBudgetBatcher.plan(lengths, new TokenBudget(10_000, 3, false));
+    assertThat(unsorted.get(0)).containsExactly(0, 1, 2);
+    // 2 batches x 3 rows x width 100 against 300 + 30
+    long paddedUnsorted = unsorted.stream().mapToLong(b -> TokenBudgetBatcher.paddedSize(b, lengths)).sum();
+    long paddedSorted = sorted.stream().mapToLong(b -> TokenBudgetBatcher.paddedSize(b, lengths)).sum();
+    assertThat(paddedUnsorted).isEqualTo(600);
+    assertThat(paddedSorted).isEqualTo(330);
+  }
+
+  @Test
+  void tokenBudgetSplitsBatches() {
+    int[] lengths = {50, 50, 50, 50, 50};
+    List<int[]> batches = TokenBudgetBatcher.plan(lengths, TokenBudget.of(120, 100));
+    assertThat(batches).extracting(b -> b.length).containsExactly(2, 2, 1);
+  }
+
+  @Test
+  void aRowLongerThanTheBudgetGetsABatchOfItsOwn() {
+    int[] lengths = {500, 20, 20};
+    List<int[]> batches = TokenBudgetBatcher.plan(lengths, TokenBudget.of(100, 10));
+    assertThat(batches.get(0)).containsExactly(0);
+    assertThat(batches.get(1)).containsExactlyInAnyOrder(1, 2);
+  }
+
+  @Test
+  void noRowsGiveNoBatches() {
+    assertThat(TokenBudgetBatcher.plan(new int[0], TokenBudget.of(100, 10))).isEmpty();
+  }
+
+  @Test
+  void budgetsMustBePositive() {
+    assertThatThrownBy(() -> TokenBudget.of(0, 1)).hasMessageStartingWith("Cannot use a token budget");
+    assertThatThrownBy(() -> TokenBudget.of(1, 0)).hasMessageStartingWith("Cannot use 0 rows");
+  }
+}

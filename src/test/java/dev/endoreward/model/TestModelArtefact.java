@@ -1,0 +1,108 @@
+package dev.endoreward.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.endoreward.testing.SharedFixtures;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TestModelArtefact {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path temp;
+
+  private Path copyOfStories() throws IOException {
+    Path source = SharedFixtures.storiesArtefact();
+    Path copy = temp.resolve("stories");
+    Files.createDirectories(copy);
+    try (var files = Files.list(source)) {
+      for (Path file : files.toList()) {
+        Files.copy(file, copy.resolve(file.getFileName()));
+      }
+    }
+    return copy;
+  }
+
+  @Test
+  void opensAValidExport() {
+    ModelArtefact artefact = ModelArtefact.open(SharedFixtures.storiesArtefact());
+    assertThat(artefact.manifest().vocabSize()).isEqualTo(512);
+    assertThat(artefact.manifest().maxLength()).isEqualTo(512);
+    assertThat(artefact.modelSha256()).hasSize(64);
+    assertThat(artefact.hasChatTemplate()).isFalse();
+  }
+
+  @Test
+  void rejectsAChangedModelFile() throws IOException {
+    Path dir = copyOfStories();
+    Files.write(dir.resolve("model.pt"), new byte[] {1}, StandardOpenOption.APPEND);
+    assertThatThrownBy(() -> ModelArtefact.open(dir))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("Cannot load model " + dir)
+        .hasMessageContaining("model.pt is corrupt or was changed");
+  }
+
+  @Test
+  void rejectsAMissingFile() throws IOException {
+    Path dir = copyOfStories();
+    Files.delete(dir.resolve("tokenizer.json"));
+    assertThatThrownBy(() -> ModelArtefact.open(dir)).hasMessageContaining("tokenizer.json is missing");
+  }
+
+  @Test
+  void rejectsAMissingManifest() throws IOException {
+    Path dir = copyOfStories();
+    Files.delete(dir.resolve("manifest.json"));
+    assertThatThrownBy(() -> ModelArtefact.open(dir)).hasMessageContaining("manifest.json is missing");
+  }
+
+  @Test
+  void rejectsAFolderThatDoesNotExist() {
+    assertThatThrownBy(() -> ModelArtefact.open(temp.resolve("nowhere")))
+        .hasMessageStartingWith("Cannot load model").hasMessageContaining("not a directory");
+  }
+
+  @Test
+  void rejectsATokenizerLargerThanTheModelVocabulary() throws IOException {
+    Path dir = copyOfStories();
+    ObjectNode manifest = (ObjectNode) JSON.readTree(dir.resolve("manifest.json").toFile());
+    manifest.put("vocab_size", 300);
+    JSON.writeValue(dir.resolve("manifest.json").toFile(), manifest);
+    assertThatThrownBy(() -> ModelArtefact.open(dir))
+        .hasMessageContaining("the tokenizer has ids up to 511 but the model's vocab_size is 300");
+  }
+
+  @Test
+  void rejectsAnUnknownFormatVersion() throws IOException {
+    Path dir = copyOfStories();
+    ObjectNode manifest = (ObjectNode) JSON.readTree(dir.resolve("manifest.json").toFile());
+    manifest.put("format_version", 99);
+    JSON.writeValue(dir.resolve("manifest.json").toFile(), manifest);
+    assertThatThrownBy(() -> ModelArtefact.open(dir)).hasMessageContaining("format_version 99 is not supported");
+  }
+
+  @Test
+  void aGpuTheEngineCannotSeeIsAnErrorNotAFallback() {
+    ModelArtefact artefact = ModelArtefact.open(SharedFixtures.storiesArtefact());
+    assertThatThrownBy(() -> TorchRewardHead.load(artefact, DeviceSpec.gpu(7)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("Cannot use device gpu:7")
+        .hasMessageContaining("PYTORCH_LIBRARY_PATH");
+  }
+
+  @Test
+  void parsesDevices() {
+    assertThat(DeviceSpec.parse("cpu")).isEqualTo(DeviceSpec.CPU);
+    assertThat(DeviceSpec.parse("gpu")).isEqualTo(DeviceSpec.gpu(0));
+    assertThat(DeviceSpec.parse("GPU:3").gpuIndex()).isEqualTo(3);
+    assertThatThrownBy(() -> DeviceSpec.parse("tpu")).hasMessageStartingWith("Cannot parse device 'tpu'");
+    assertThatThrownBy(() -> DeviceSpec.parse("gpu:x")).hasMessageStartingWith("Cannot parse device");
+  }
+}
