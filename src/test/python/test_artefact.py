@@ -1,0 +1,157 @@
+"""write_artefact: the files and manifest it writes, its self-check and its argument checks."""
+
+import hashlib
+import json
+import unittest
+import warnings
+
+import torch
+from torch import nn
+
+from endoreward_export import ExportError
+from endoreward_export.artefact import write_artefact
+from endoreward_export.llama import Llama, LlamaConfig
+from fixtures import scratch_dir
+
+VOCAB = 29
+MAX_LENGTH = 48
+
+
+def small_llama(seed=5):
+    torch.manual_seed(seed)
+    return Llama(LlamaConfig(dim=16, hidden_dim=32, n_layers=1, n_heads=2, n_kv_heads=1, vocab_size=VOCAB,
+                             max_seq_len=MAX_LENGTH)).eval()
+
+
+class ShapeBranching(nn.Module):
+    """Doubles the logits of sequences longer than 8 tokens: Python control flow a trace bakes in."""
+
+    def __init__(self, lm):
+        super().__init__()
+        self.lm = lm
+
+    def forward(self, input_ids, attention_mask):
+        logits = self.lm(input_ids, attention_mask)
+        if input_ids.shape[1] > 8:
+            logits = logits * 2
+        return logits
+
+
+class PaddingSensitive(nn.Module):
+    """Adds the number of padded positions to every logit: traces faithfully but depends on batch mates."""
+
+    def __init__(self, lm):
+        super().__init__()
+        self.lm = lm
+
+    def forward(self, input_ids, attention_mask):
+        padding = (1 - attention_mask).sum(dim=1).float()  # [B]
+        return self.lm(input_ids, attention_mask) + padding[:, None, None]
+
+
+class DeviceArguments(nn.Module):
+    """Creates tensors with explicit device arguments, which a trace records as constants."""
+
+    def __init__(self, lm):
+        super().__init__()
+        self.lm = lm
+
+    def forward(self, input_ids, attention_mask):
+        logits = self.lm(input_ids, attention_mask)
+        offset = torch.zeros(logits.shape, device=input_ids.device)
+        return logits + offset.to(logits.device)
+
+
+def export(lm, out, **overrides):
+    arguments = dict(tokenizer_json={"model": {"type": "BPE"}}, tokenizer_config={"bos_token": "<s>"},
+                     source={"format": "test", "model": "small"}, vocab_size=VOCAB, max_length=MAX_LENGTH,
+                     bos_token_id=1, eos_token_id=2, pad_token_id=0)
+    arguments.update(overrides)
+    with warnings.catch_warnings():
+        # ShapeBranching makes the tracer warn, which is the very case under test
+        warnings.simplefilter("ignore", torch.jit.TracerWarning)
+        return write_artefact(lm, out, **arguments)
+
+
+class TestArtefact(unittest.TestCase):
+
+    def test_writes_model_tokenizer_files_and_manifest_with_their_hashes(self):
+        out = scratch_dir("artefact-") / "out"
+        returned = export(small_llama(), out, sample_input_ids=[[1, 5, 6], [1, 7]])
+        manifest = json.loads((out / "manifest.json").read_text())
+        self.assertEqual(manifest, returned)
+        self.assertEqual(manifest["format_version"], 1)
+        self.assertEqual(manifest["exporter_version"], "0.1.0")
+        self.assertEqual(manifest["source"], {"format": "test", "model": "small"})
+        self.assertEqual((manifest["dtype"], manifest["vocab_size"], manifest["max_length"]), ("float32", VOCAB, 48))
+        self.assertEqual((manifest["bos_token_id"], manifest["eos_token_id"], manifest["pad_token_id"]), (1, 2, 0))
+        self.assertEqual(manifest["outputs"], ["next_token_logit", "logsumexp", "max_logit", "argmax"])
+        self.assertEqual(sorted(manifest["files"]), ["model.pt", "tokenizer.json", "tokenizer_config.json"])
+        for name, digest in manifest["files"].items():
+            self.assertEqual(hashlib.sha256((out / name).read_bytes()).hexdigest(), digest, name)
+        self.assertEqual(json.loads((out / "tokenizer.json").read_text()), {"model": {"type": "BPE"}})
+        self.assertEqual(json.loads((out / "tokenizer_config.json").read_text()), {"bos_token": "<s>"})
+        self.assertEqual(sorted(p.name for p in out.iterdir()),
+                         ["manifest.json", "model.pt", "tokenizer.json", "tokenizer_config.json"])
+
+    def test_traced_module_pins_no_device(self):
+        out = scratch_dir("artefact-devices-")
+        export(DeviceArguments(small_llama()), out)
+        traced = torch.jit.load(str(out / "model.pt"))
+        graphs = [str(m.graph) for m in traced.modules() if m._c._has_method("forward")]
+        self.assertTrue(graphs)
+        for graph in graphs:
+            self.assertNotIn("Device = prim::Constant", graph)
+        ids = torch.randint(0, VOCAB, (2, 10))
+        torch.testing.assert_close(traced(ids, torch.ones_like(ids))[1],
+                                   torch.logsumexp(small_llama()(ids), -1), atol=1e-5, rtol=0)
+
+    def test_control_flow_baked_into_the_trace_fails_the_self_check_and_writes_nothing(self):
+        out = scratch_dir("artefact-branching-") / "out"
+        with self.assertRaises(ExportError) as raised:
+            export(ShapeBranching(small_llama()), out)
+        message = str(raised.exception)
+        self.assertTrue(message.startswith("Cannot export model: self-check failed: output "), message)
+        self.assertRegex(message, r"differs from eager for input shape \[1, 11\]: "
+                                  r"max abs diff [0-9.e+-]+ > tolerance [0-9.e+-]+")
+        self.assertFalse(out.exists())
+
+    def test_padding_dependence_fails_the_self_check(self):
+        out = scratch_dir("artefact-padding-") / "out"
+        with self.assertRaisesRegex(ExportError, "changes when batched with padding"):
+            export(PaddingSensitive(small_llama()), out)
+        self.assertFalse(out.exists())
+
+    def test_a_failed_export_leaves_an_existing_artefact_untouched(self):
+        out = scratch_dir("artefact-kept-")
+        export(small_llama(), out)
+        before = {p.name: p.read_bytes() for p in out.iterdir()}
+        with self.assertRaises(ExportError):
+            export(ShapeBranching(small_llama()), out)
+        self.assertEqual({p.name: p.read_bytes() for p in out.iterdir()}, before)
+
+    def test_rejects_invalid_arguments_before_writing(self):
+        out = scratch_dir("artefact-invalid-") / "out"
+        cases = [
+            (dict(dtype="int8"), "dtype 'int8' is not one of float32, bfloat16, float16"),
+            (dict(pad_token_id=VOCAB), f"pad_token_id {VOCAB} is outside the vocabulary"),
+            (dict(max_length=0), "max_length 0 is not positive"),
+            (dict(sample_input_ids=[[1] * 49]), "sample row 0 has 49 tokens, not 1 to max_length 48"),
+            (dict(sample_input_ids=[[]]), "sample row 0 has 0 tokens"),
+            (dict(sample_input_ids=[[1, VOCAB]]), "sample row 0 holds an id outside the vocabulary"),
+        ]
+        for overrides, message in cases:
+            with self.subTest(overrides=overrides):
+                with self.assertRaisesRegex(ExportError, "^Cannot export model: " + message.replace("[", r"\[")):
+                    export(small_llama(), out, **overrides)
+        self.assertFalse(out.exists())
+
+    def test_restores_the_training_mode_and_gradient_flags_of_the_model(self):
+        model = small_llama().train()
+        export(model, scratch_dir("artefact-modes-"))
+        self.assertTrue(model.training)
+        self.assertTrue(all(p.requires_grad for p in model.parameters()))
+
+
+if __name__ == "__main__":
+    unittest.main()

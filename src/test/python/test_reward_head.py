@@ -1,0 +1,97 @@
+"""The traced reward head of an artefact against reductions computed here from the eager model's logits."""
+
+import unittest
+
+import torch
+
+from endoreward_export.artefact import write_artefact
+from endoreward_export.llama import Llama, LlamaConfig
+from fixtures import scratch_dir
+
+VOCAB = 41
+MAX_LENGTH = 40
+PAD = 2
+
+
+def eager_reductions(model, rows):
+    """Per row, run alone: next-token logit (t < n - 1), logsumexp in float64, max and argmax of each position."""
+    results = []
+    with torch.no_grad():
+        for row in rows:
+            logits = model(torch.tensor([row]))[0].double()  # [n, V]
+            next_logit = torch.tensor([logits[t, row[t + 1]].item() for t in range(len(row) - 1)], dtype=torch.float64)
+            results.append((next_logit, torch.logsumexp(logits, -1), logits.max(-1).values, logits.argmax(-1)))
+    return results
+
+
+def padded(rows):
+    length = max(len(row) for row in rows)
+    ids = torch.tensor([row + [PAD] * (length - len(row)) for row in rows])
+    mask = torch.tensor([[1] * len(row) + [0] * (length - len(row)) for row in rows])
+    return ids, mask
+
+
+class TestRewardHead(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        torch.manual_seed(3)
+        config = LlamaConfig(dim=32, hidden_dim=64, n_layers=2, n_heads=4, n_kv_heads=2, vocab_size=VOCAB,
+                             max_seq_len=MAX_LENGTH)
+        cls.model = Llama(config).eval()
+        with torch.no_grad():  # spread the logits so reductions are far from trivial
+            cls.model.output.weight.mul_(8.0)
+        out = scratch_dir("reward-head-")
+        write_artefact(cls.model, out, {}, {}, {"format": "test", "model": "random"}, VOCAB, MAX_LENGTH, 1, 2, PAD)
+        cls.traced = torch.jit.load(str(out / "model.pt"))
+        cls.generator = torch.Generator().manual_seed(4)
+
+    def random_rows(self, lengths):
+        return [[1] + torch.randint(0, VOCAB, (n - 1,), generator=self.generator).tolist() for n in lengths]
+
+    def assert_matches_eager(self, rows):
+        ids, mask = padded(rows)
+        with torch.no_grad():
+            next_logit, lse, max_logit, argmax = self.traced(ids, mask)
+        self.assertEqual(next_logit.dtype, torch.float32)
+        self.assertEqual(lse.dtype, torch.float32)
+        self.assertEqual(max_logit.dtype, torch.float32)
+        self.assertEqual(argmax.dtype, torch.int64)
+        for i, (e_next, e_lse, e_max, e_argmax) in enumerate(eager_reductions(self.model, rows)):
+            n = len(rows[i])
+            torch.testing.assert_close(next_logit[i, :n - 1].double(), e_next, atol=1e-4, rtol=0)
+            torch.testing.assert_close(lse[i, :n].double(), e_lse, atol=1e-4, rtol=0)
+            torch.testing.assert_close(max_logit[i, :n].double(), e_max, atol=1e-4, rtol=0)
+            self.assertEqual(argmax[i, :n].tolist(), e_argmax.tolist())
+
+    def test_outputs_match_eager_on_shapes_other_than_the_trace_shape(self):
+        for lengths in ([1], [7], [3, 17, 9], [MAX_LENGTH, 2], [13] * 6):
+            with self.subTest(lengths=lengths):
+                self.assert_matches_eager(self.random_rows(lengths))
+
+    def test_row_outputs_do_not_depend_on_padding_or_batch_mates(self):
+        short, long_a, long_b = self.random_rows([6, 30, 21])
+        with torch.no_grad():
+            alone = self.traced(*padded([short]))
+            batched = self.traced(*padded([long_a, short, long_b]))
+        torch.testing.assert_close(batched[0][1, :5], alone[0][0, :5], atol=1e-5, rtol=0)
+        for output in (1, 2):
+            torch.testing.assert_close(batched[output][1, :6], alone[output][0], atol=1e-5, rtol=0)
+        self.assertEqual(batched[3][1, :6].tolist(), alone[3][0].tolist())
+
+    def test_last_position_next_token_logit_is_exactly_zero(self):
+        ids, mask = padded(self.random_rows([9, 4, 12]))
+        with torch.no_grad():
+            next_logit = self.traced(ids, mask)[0]
+        self.assertEqual(next_logit[:, -1].tolist(), [0.0, 0.0, 0.0])
+        self.assertTrue((next_logit[:, :-1] != 0).all())
+
+    def test_outputs_have_the_input_shape(self):
+        ids, mask = padded(self.random_rows([5, 11]))
+        with torch.no_grad():
+            outputs = self.traced(ids, mask)
+        self.assertEqual([list(o.shape) for o in outputs], [[2, 11]] * 4)
+
+
+if __name__ == "__main__":
+    unittest.main()
