@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Scores prompt/response pairs on this machine with Spark in local mode (or against the master in
+# SPARK_MASTER), straight from the build folder:
+#
+#   jobs/score.sh --model <artefact dir> --input <path> --output <dir> [--conf <file>] [--set key=value ...]
+#
+# Environment:
+#   SPARK_MASTER          Spark master URL (default local[*]). Local masters bind Spark to 127.0.0.1.
+#   ENDOREWARD_JAVA_OPTS  extra JVM options, e.g. "-Xmx16g -Dspark.sql.shuffle.partitions=8".
+#   ENDOREWARD_BUILD_DIR  the Maven build folder to run from (default <project>/target).
+# Exit codes: 0 done, 1 the job failed, 2 bad command line, configuration, model or input.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${ENDOREWARD_BUILD_DIR:-$ROOT/target}"
+CLASSES="$BUILD_DIR/classes"
+CLASSPATH_FILE="$BUILD_DIR/classpath.txt"
+
+# Build when never built, or when the dependencies may have changed since the class path was written.
+if [[ ! -d "$CLASSES" || ! -f "$CLASSPATH_FILE" || "$ROOT/pom.xml" -nt "$CLASSPATH_FILE" ]]; then
+  echo "Building endoreward into $BUILD_DIR ..." >&2
+  (cd "$ROOT" && mvn -q -B -Dmaven.test.skip=true -DskipPythonTests=true -Dbuild.dir="$BUILD_DIR" package) >&2
+fi
+
+# DJL must never download engines nor send start-up telemetry.
+export DJL_OFFLINE=true OPT_OUT_TRACKING=true
+
+MASTER="${SPARK_MASTER:-local[*]}"
+LOCAL_OPTS=()
+if [[ "$MASTER" == local* ]]; then
+  # The host name may resolve to an address other hosts cannot reach; a local run needs loopback only.
+  export SPARK_LOCAL_IP=127.0.0.1
+  LOCAL_OPTS=(-Dspark.driver.host=127.0.0.1 -Dspark.driver.bindAddress=127.0.0.1)
+fi
+
+# Spark's usual --add-opens list for Java 17 (the pom's spark.add.opens).
+ADD_OPENS=(
+  --add-opens=java.base/java.lang=ALL-UNNAMED
+  --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+  --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED
+  --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
+  --add-opens=java.base/sun.security.action=ALL-UNNAMED
+  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
+  -Djdk.reflect.useDirectMethodHandle=false
+)
+
+# shellcheck disable=SC2206 # ENDOREWARD_JAVA_OPTS is a list of options, split on spaces on purpose.
+EXTRA_OPTS=(${ENDOREWARD_JAVA_OPTS:-})
+
+exec java "${ADD_OPENS[@]}" \
+  "-Dspark.master=$MASTER" "${LOCAL_OPTS[@]}" \
+  -Dai.djl.offline=true -DOPT_OUT_TRACKING=true \
+  "-Dendoreward.home=$ROOT" \
+  "-Dlog4j2.configurationFile=$ROOT/conf/log4j2-local.properties" \
+  "${EXTRA_OPTS[@]}" \
+  -cp "$CLASSES:$(cat "$CLASSPATH_FILE")" \
+  dev.endoreward.cli.Main score "$@"

@@ -1,0 +1,103 @@
+package dev.endoreward.cli;
+
+import dev.endoreward.spark.config.ScoreConfig;
+import dev.endoreward.spark.config.ScoreConfigBuilder;
+import dev.endoreward.spark.config.ScoreKeys;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code score}: validates the configuration on the driver, and only then opens Spark and runs the job.
+ * Configuration layers, each overriding the one before: the keys' defaults, the properties file, the
+ * {@code --set} assignments, then {@code --model}, {@code --input} and {@code --output}. A bad
+ * configuration, or an {@link IllegalArgumentException} from the job's checks before scoring, exits
+ * with {@link ExitCodes#CONFIG_ERROR}; any other failure with {@link ExitCodes#RUNTIME_FAILURE}.
+ */
+@Command(name = "score", sortOptions = false,
+    description = "Scores prompt/response pairs with a causal LM and writes their endogenous reward.",
+    footer = "%nExit codes: 0 done, 1 the job failed, 2 bad command line, configuration, model or input"
+        + " (found before scoring).")
+final class ScoreCommand implements Callable<Integer> {
+  @Option(names = "--model", paramLabel = "DIR", description = "Exported model folder (sets model.path).")
+  private String model;
+
+  @Option(names = "--input", paramLabel = "PATH",
+      description = "Parquet or JSON Lines file, folder or glob, on any Hadoop file system (sets input.path).")
+  private String input;
+
+  @Option(names = "--output", paramLabel = "DIR", description = "Output folder (sets output.path).")
+  private String output;
+
+  @Option(names = "--conf", paramLabel = "FILE",
+      description = "Properties file of job settings (default: conf/score.properties when present).")
+  private Path conf;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "Sets one key, over the properties file; repeatable. An empty value unsets an optional key.")
+  private List<String> assignments = new ArrayList<>();
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Shows this help.")
+  private boolean help;
+
+  @Spec
+  private CommandSpec spec;
+
+  private final ScoreRunner runner;
+  private final SparkSessionFactory sessions;
+  private final Path defaultConfFile;
+
+  ScoreCommand(ScoreRunner runner, SparkSessionFactory sessions, Path defaultConfFile) {
+    this.runner = runner;
+    this.sessions = sessions;
+    this.defaultConfFile = defaultConfFile;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    ScoreConfig config;
+    try {
+      config = loadConfig();
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      return ExitCodes.CONFIG_ERROR;
+    }
+    try (SparkSession spark = sessions.open()) {
+      runner.run(spark, config);
+      return ExitCodes.OK;
+    } catch (IllegalArgumentException e) {
+      // The job's own checks on the driver (model, input schema, output policy) reject before scoring.
+      err.println(e.getMessage());
+      return ExitCodes.CONFIG_ERROR;
+    } catch (Exception | Error e) {
+      // Errors too (a class that fails to initialise, memory): report them and exit, whatever threads remain.
+      String message = String.valueOf(e.getMessage());
+      err.println(message.startsWith("Cannot") ? message : "Cannot finish scoring: " + e);
+      e.printStackTrace(err);
+      return ExitCodes.RUNTIME_FAILURE;
+    }
+  }
+
+  private ScoreConfig loadConfig() {
+    ScoreConfigBuilder builder = new ScoreConfigBuilder();
+    if (conf != null) {
+      builder.withFile(conf);
+    } else if (Files.isRegularFile(defaultConfFile)) {
+      builder.withFile(defaultConfFile);
+    }
+    return builder.withAssignments(assignments)
+        .with(ScoreKeys.MODEL_PATH, model)
+        .with(ScoreKeys.INPUT_PATH, input)
+        .with(ScoreKeys.OUTPUT_PATH, output)
+        .build();
+  }
+}

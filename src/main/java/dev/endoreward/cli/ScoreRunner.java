@@ -1,0 +1,13 @@
+package dev.endoreward.cli;
+
+import dev.endoreward.spark.config.ScoreConfig;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Runs a validated {@code score} job on an open session. The command line uses
+ * {@code dev.endoreward.spark.ScoreJob::run}; tests substitute their own.
+ */
+@FunctionalInterface
+public interface ScoreRunner {
+  void run(SparkSession spark, ScoreConfig config) throws Exception;
+}

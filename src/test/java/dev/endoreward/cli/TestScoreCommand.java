@@ -1,0 +1,250 @@
+package dev.endoreward.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.endoreward.spark.config.ScoreConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/**
+ * The command line without Spark: the session factory hands out no session and counts its calls, and
+ * the runner records the configuration it was given.
+ */
+class TestScoreCommand {
+  @TempDir
+  Path dir;
+
+  private final List<ScoreConfig> runs = new ArrayList<>();
+  private int sessionsOpened;
+  private Path defaultConf;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @BeforeEach
+  void noDefaultFile() {
+    defaultConf = dir.resolve("no-such-default.properties");
+  }
+
+  private int execute(ScoreRunner runner, String... args) {
+    CommandLine commandLine = Main.commandLine(runner, () -> {
+      sessionsOpened++;
+      return null;
+    }, defaultConf);
+    commandLine.setOut(new PrintWriter(out, true));
+    commandLine.setErr(new PrintWriter(err, true));
+    return commandLine.execute(args);
+  }
+
+  private int execute(String... args) {
+    return execute((spark, config) -> runs.add(config), args);
+  }
+
+  private Path properties(String name, String text) throws IOException {
+    return Files.writeString(dir.resolve(name), text);
+  }
+
+  @Test
+  void validArgumentsRunTheJobOnceAndExitZero() {
+    int code = execute("score", "--model", "/models/m", "--input", "in.jsonl", "--output", "out");
+
+    assertThat(code).isZero();
+    assertThat(err.toString()).isEmpty();
+    assertThat(sessionsOpened).isEqualTo(1);
+    assertThat(runs).hasSize(1);
+    assertThat(runs.get(0).model().path()).isEqualTo("/models/m");
+    assertThat(runs.get(0).input().path()).isEqualTo("in.jsonl");
+    assertThat(runs.get(0).output().path()).isEqualTo("out");
+  }
+
+  @Test
+  void flagsBeatSetWhichBeatsTheConfFile() throws IOException {
+    Path conf = properties("job.properties", "model.path=/file\ninput.path=/file-in\noutput.path=/file-out\n"
+        + "reward.gamma=0.5\nbatch.max-rows=8\n");
+
+    int code = execute("score", "--conf", conf.toString(), "--set", "model.path=/set", "--set", "reward.gamma=0.9",
+        "--set", "output.path=/set-out", "--model", "/flag");
+
+    assertThat(code).isZero();
+    ScoreConfig config = runs.get(0);
+    assertThat(config.model().path()).isEqualTo("/flag");
+    assertThat(config.output().path()).isEqualTo("/set-out");
+    assertThat(config.input().path()).isEqualTo("/file-in");
+    assertThat(config.reward().gamma()).isEqualTo(0.9);
+    assertThat(config.batch().maxRows()).isEqualTo(8);
+  }
+
+  @Test
+  void defaultConfFileIsReadWhenPresent() throws IOException {
+    defaultConf = properties("score.properties", "job.partitions=7\n");
+
+    execute("score", "--model", "/m", "--input", "/i", "--output", "/o");
+
+    assertThat(runs.get(0).job().partitions()).isEqualTo(7);
+  }
+
+  @Test
+  void confFlagReplacesTheDefaultFile() throws IOException {
+    defaultConf = properties("score.properties", "job.partitions=7\nengine.threads=2\n");
+    Path conf = properties("other.properties", "engine.threads=5\n");
+
+    execute("score", "--conf", conf.toString(), "--model", "/m", "--input", "/i", "--output", "/o");
+
+    assertThat(runs.get(0).job().partitions()).isZero();
+    assertThat(runs.get(0).engineThreads()).isEqualTo(5);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "--input /i --output /o                                   | Cannot score without model.path",
+      "--model /m --input /i --output /o --set reward.gamma=2   | Cannot set reward.gamma to '2.0': it must be in",
+      "--model /m --input /i --output /o --set batch.max-tokns=1 | Cannot use unknown key 'batch.max-tokns'",
+      "--model /m --input /i --output /o --set reward.alpha     | Cannot parse the assignment 'reward.alpha'",
+      "--model /m --input /i --output /o --set template.mode=x  | Cannot set template.mode to 'x'",
+      "--model /m --input /i --output /o --conf /no/such.properties | Cannot read config file /no/such.properties",
+  })
+  void badConfigurationExitsTwoWithoutStartingSpark(String args, String message) {
+    List<String> argv = new ArrayList<>(List.of("score"));
+    argv.addAll(List.of(args.strip().split("\\s+")));
+
+    int code = execute(argv.toArray(String[]::new));
+
+    assertThat(code).isEqualTo(ExitCodes.CONFIG_ERROR);
+    assertThat(err.toString()).startsWith(message);
+    assertThat(sessionsOpened).isZero();
+    assertThat(runs).isEmpty();
+  }
+
+  @Test
+  void badConfFileExitsTwo() throws IOException {
+    Path conf = properties("bad.properties", "output.mode=sometimes\n");
+
+    int code = execute("score", "--conf", conf.toString(), "--model", "/m", "--input", "/i", "--output", "/o");
+
+    assertThat(code).isEqualTo(ExitCodes.CONFIG_ERROR);
+    assertThat(err.toString()).startsWith("Cannot set output.mode to 'sometimes': use one of error-if-exists");
+    assertThat(sessionsOpened).isZero();
+  }
+
+  @Test
+  void unknownOptionExitsTwoWithASuggestion() {
+    int code = execute("score", "--modle", "/m", "--input", "/i", "--output", "/o");
+
+    assertThat(code).isEqualTo(ExitCodes.CONFIG_ERROR);
+    assertThat(err.toString()).startsWith("Cannot parse the command line: Unknown options: '--modle', '/m'")
+        .contains("Possible solutions: --model");
+    assertThat(sessionsOpened).isZero();
+  }
+
+  @Test
+  void strayArgumentExitsTwo() {
+    int code = execute("score", "--model", "/m", "--input", "/i", "--output", "/o", "extra");
+
+    assertThat(code).isEqualTo(ExitCodes.CONFIG_ERROR);
+    assertThat(err.toString()).startsWith("Cannot parse the command line: ");
+    assertThat(sessionsOpened).isZero();
+  }
+
+  @Test
+  void missingCommandExitsTwo() {
+    assertThat(execute()).isEqualTo(ExitCodes.CONFIG_ERROR);
+    assertThat(err.toString()).startsWith("Cannot run without a command: use 'score'");
+  }
+
+  @Test
+  void unknownCommandExitsTwo() {
+    assertThat(execute("rank")).isEqualTo(ExitCodes.CONFIG_ERROR);
+    assertThat(err.toString()).startsWith("Cannot parse the command line: Unmatched argument");
+  }
+
+  @Test
+  void helpExitsZeroAndListsTheOptions() {
+    int code = execute("score", "--help");
+
+    assertThat(code).isZero();
+    assertThat(out.toString()).contains("--model=DIR", "--input=PATH", "--output=DIR", "--conf=FILE",
+        "--set=KEY=VALUE", "Exit codes");
+    assertThat(sessionsOpened).isZero();
+  }
+
+  @Test
+  void failingJobExitsOneWithItsMessage() {
+    int code = execute((spark, config) -> {
+      throw new IllegalStateException("Cannot score batch 3: CUDA out of memory");
+    }, "score", "--model", "/m", "--input", "/i", "--output", "/o");
+
+    assertThat(code).isEqualTo(ExitCodes.RUNTIME_FAILURE);
+    assertThat(err.toString()).startsWith("Cannot score batch 3: CUDA out of memory")
+        .contains("at dev.endoreward.cli.");
+  }
+
+  @Test
+  void errorInTheJobExitsOne() {
+    int code = execute((spark, config) -> {
+      throw new ExceptionInInitializerError("Scala module requires a newer Jackson");
+    }, "score", "--model", "/m", "--input", "/i", "--output", "/o");
+
+    assertThat(code).isEqualTo(ExitCodes.RUNTIME_FAILURE);
+    assertThat(err.toString())
+        .startsWith("Cannot finish scoring: java.lang.ExceptionInInitializerError: Scala module requires a newer Jackson");
+  }
+
+  @Test
+  void jobRejectingItsInputBeforeScoringExitsTwo() {
+    int code = execute((spark, config) -> {
+      throw new IllegalArgumentException("Cannot open model /m: manifest.json is missing");
+    }, "score", "--model", "/m", "--input", "/i", "--output", "/o");
+
+    assertThat(code).isEqualTo(ExitCodes.CONFIG_ERROR);
+    assertThat(err.toString()).isEqualTo("Cannot open model /m: manifest.json is missing" + System.lineSeparator());
+  }
+
+  @Test
+  void jobFailureWithoutACannotMessageIsPrefixed() {
+    int code = execute((spark, config) -> {
+      throw new IOException("disk full");
+    }, "score", "--model", "/m", "--input", "/i", "--output", "/o");
+
+    assertThat(code).isEqualTo(ExitCodes.RUNTIME_FAILURE);
+    assertThat(err.toString()).startsWith("Cannot finish scoring: java.io.IOException: disk full");
+  }
+
+  @Test
+  void sparkThatCannotStartExitsOne() {
+    CommandLine commandLine = Main.commandLine((spark, config) -> runs.add(config), () -> {
+      throw new IllegalStateException("Cannot assign requested address");
+    }, defaultConf);
+    commandLine.setErr(new PrintWriter(err, true));
+
+    int code = commandLine.execute("score", "--model", "/m", "--input", "/i", "--output", "/o");
+
+    assertThat(code).isEqualTo(ExitCodes.RUNTIME_FAILURE);
+    assertThat(err.toString()).startsWith("Cannot assign requested address");
+    assertThat(runs).isEmpty();
+  }
+
+  @Test
+  void defaultConfFileFollowsTheHomeProperty() {
+    String previous = System.getProperty(Main.HOME_PROPERTY);
+    try {
+      System.setProperty(Main.HOME_PROPERTY, "/opt/endoreward");
+      assertThat(Main.defaultConfFile()).isEqualTo(Path.of("/opt/endoreward/conf/score.properties"));
+      System.clearProperty(Main.HOME_PROPERTY);
+      assertThat(Main.defaultConfFile()).isEqualTo(Path.of("conf/score.properties"));
+    } finally {
+      if (previous != null) {
+        System.setProperty(Main.HOME_PROPERTY, previous);
+      }
+    }
+  }
+}
