@@ -1,0 +1,168 @@
+package dev.endoreward.spark;
+
+import dev.endoreward.batch.BatchScorer;
+import dev.endoreward.batch.ScoredPair;
+import dev.endoreward.batch.ScoringStats;
+import dev.endoreward.engine.EngineCache;
+import dev.endoreward.reward.Outcome;
+import dev.endoreward.reward.Rejection;
+import dev.endoreward.reward.SequenceReward;
+import dev.endoreward.text.PairInput;
+import java.io.Serializable;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.function.Supplier;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+
+/**
+ * Scores one partition as a stream: rows are read in chunks of {@code chunkRows}, each chunk is
+ * tokenised, length-sorted, batched and scored, and its output rows are emitted before the next chunk
+ * is read. Memory is bounded by the chunk and the token budget, whatever the partition's size. Every
+ * input row comes out exactly once, with either score columns or reject columns filled in.
+ *
+ * <p>It knows nothing of where rows come from or go to; {@link ScoreJob} wires it to Spark.
+ */
+final class PartitionScorer implements Serializable {
+  private final PairReader reader;
+  private final OutputColumns output;
+  private final int chunkRows;
+  private final int scoreColumnCount;
+  private final ScoreMetrics metrics;
+
+  PartitionScorer(PairReader reader, OutputColumns output, int chunkRows,
+      ScoreMetrics metrics) {
+    if (chunkRows < 1) {
+      throw new IllegalArgumentException("Cannot score in chunks of " + chunkRows + " rows: it must be at least 1");
+    }
+    this.reader = reader;
+    this.scoreColumnCount = output.scoreFields().size();
+    this.output = output;
+    this.chunkRows = chunkRows;
+    this.metrics = metrics;
+  }
+
+  /**
+   * Scores {@code rows} on the engine that {@code engineFor} gives (normally the executor-wide cache,
+   * already on the task's device). The engine is only loaded once a row needs it.
+   */
+  Iterator<Row> score(Iterator<Row> rows, Supplier<EngineCache.Lease> engineFor) {
+    return new ChunkIterator(rows, engineFor);
+  }
+
+  private final class ChunkIterator implements Iterator<Row> {
+    private final Iterator<Row> input;
+    private final Supplier<EngineCache.Lease> engineFor;
+    private final ArrayDeque<Row> ready = new ArrayDeque<>();
+    private BatchScorer scorer;
+
+    ChunkIterator(Iterator<Row> input, Supplier<EngineCache.Lease> engineFor) {
+      this.input = input;
+      this.engineFor = engineFor;
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (ready.isEmpty() && input.hasNext()) {
+        scoreNextChunk();
+      }
+      return !ready.isEmpty();
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return ready.poll();
+    }
+
+    private void scoreNextChunk() {
+      List<Row> chunk = new ArrayList<>(chunkRows);
+      while (chunk.size() < chunkRows && input.hasNext()) {
+        chunk.add(input.next());
+      }
+      metrics.rowsIn.add(chunk.size());
+      List<Outcome<PairInput>> pairs = chunk.stream().map(reader::read).toList();
+      List<PairInput> readable = pairs.stream().filter(p -> !p.isRejected()).map(Outcome::value).toList();
+      Iterator<Outcome<ScoredPair>> scored = readable.isEmpty()
+          ? Collections.emptyIterator()
+          : scoreWithEngine(readable).iterator();
+      for (int i = 0; i < chunk.size(); i++) {
+        Outcome<ScoredPair> outcome = pairs.get(i).isRejected()
+            ? Outcome.rejected(pairs.get(i).rejection())
+            : scored.next();
+        ready.add(outcome.isRejected()
+            ? rejectedRow(chunk.get(i), outcome.rejection())
+            : scoredRow(chunk.get(i), outcome.value()));
+      }
+    }
+
+    private List<Outcome<ScoredPair>> scoreWithEngine(List<PairInput> readable) {
+      if (scorer == null) {
+        EngineCache.Lease lease = engineFor.get();
+        if (lease.loadedNow()) {
+          metrics.modelLoads.add(1);
+        }
+        scorer = lease.engine().newScorer();
+      }
+      ScoringStats stats = scorer.stats();
+      long prompt = stats.promptTokens();
+      long response = stats.responseTokens();
+      long padded = stats.paddedTokens();
+      List<Outcome<ScoredPair>> results = scorer.score(readable);
+      metrics.promptTokens.add(stats.promptTokens() - prompt);
+      metrics.responseTokens.add(stats.responseTokens() - response);
+      metrics.paddedTokens.add(stats.paddedTokens() - padded);
+      return results;
+    }
+  }
+
+  private Row scoredRow(Row input, ScoredPair pair) {
+    metrics.rowsScored.add(1);
+    SequenceReward reward = pair.reward();
+    List<Object> values = inputValues(input);
+    values.add(reward.reward());
+    values.add(reward.rewardMean());
+    values.add(reward.logprob());
+    values.add(reward.logprobMean());
+    values.add(reward.valuePrompt());
+    values.add(pair.tokens().promptIds().length);
+    values.add(pair.tokens().responseIds().length);
+    values.add(pair.tokens().promptTruncated());
+    if (output.tokenLevel()) {
+      values.add(pair.tokens().responseIds());
+      values.add(reward.tokenRewards());
+      values.add(reward.tokenLogprobs());
+    }
+    if (output.promptTokenIds()) {
+      values.add(pair.tokens().promptIds());
+    }
+    values.add(null);
+    values.add(null);
+    return RowFactory.create(values.toArray());
+  }
+
+  private Row rejectedRow(Row input, Rejection rejection) {
+    metrics.rejected.get(rejection.reason()).add(1);
+    List<Object> values = inputValues(input);
+    for (int i = 0; i < scoreColumnCount; i++) {
+      values.add(null);
+    }
+    values.add(rejection.reason().name());
+    values.add(rejection.detail());
+    return RowFactory.create(values.toArray());
+  }
+
+  private static List<Object> inputValues(Row input) {
+    List<Object> values = new ArrayList<>(input.length() + 16);
+    for (int i = 0; i < input.length(); i++) {
+      values.add(input.get(i));
+    }
+    return values;
+  }
+}

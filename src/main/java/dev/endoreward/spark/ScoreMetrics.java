@@ -1,0 +1,49 @@
+package dev.endoreward.spark;
+
+import dev.endoreward.reward.RejectReason;
+import java.io.Serializable;
+import java.util.EnumMap;
+import java.util.Map;
+import org.apache.spark.SparkContext;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * The job's Spark accumulators: rows, tokens, rejects by reason and model loads. They drive the progress
+ * line and the token figures of the run summary. Accumulators updated in transformations can count a
+ * retried task twice, so the summary's row counts come from the written output instead.
+ */
+final class ScoreMetrics implements Serializable {
+  final LongAccumulator rowsIn;
+  final LongAccumulator rowsScored;
+  final LongAccumulator promptTokens;
+  final LongAccumulator responseTokens;
+  final LongAccumulator paddedTokens;
+  final LongAccumulator modelLoads;
+  final Map<RejectReason, LongAccumulator> rejected = new EnumMap<>(RejectReason.class);
+
+  ScoreMetrics(SparkContext context) {
+    rowsIn = context.longAccumulator("endoreward rows in");
+    rowsScored = context.longAccumulator("endoreward rows scored");
+    promptTokens = context.longAccumulator("endoreward prompt tokens");
+    responseTokens = context.longAccumulator("endoreward response tokens");
+    paddedTokens = context.longAccumulator("endoreward padded tokens");
+    modelLoads = context.longAccumulator("endoreward model loads");
+    for (RejectReason reason : RejectReason.values()) {
+      rejected.put(reason, context.longAccumulator("endoreward rejected " + reason));
+    }
+  }
+
+  long rowsRejected() {
+    return rejected.values().stream().mapToLong(LongAccumulator::value).sum();
+  }
+
+  /** Rows finished, scored or rejected. */
+  long rowsDone() {
+    return rowsScored.value() + rowsRejected();
+  }
+
+  /** Tokens the model scored: prompt and response tokens of scored rows. */
+  long tokensScored() {
+    return promptTokens.value() + responseTokens.value();
+  }
+}
