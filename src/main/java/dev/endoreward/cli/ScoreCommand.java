@@ -1,5 +1,6 @@
 package dev.endoreward.cli;
 
+import dev.endoreward.spark.RunSummary;
 import dev.endoreward.spark.config.ScoreConfig;
 import dev.endoreward.spark.config.ScoreConfigBuilder;
 import dev.endoreward.spark.config.ScoreKeys;
@@ -72,7 +73,8 @@ final class ScoreCommand implements Callable<Integer> {
       return ExitCodes.CONFIG_ERROR;
     }
     try (SparkSession spark = sessions.open()) {
-      runner.run(spark, config);
+      RunSummary summary = runner.run(spark, config);
+      spec.commandLine().getOut().println(summary.describe());
       return ExitCodes.OK;
     } catch (IllegalArgumentException e) {
       // The job's own checks on the driver (model, input schema, output policy) reject before scoring.

@@ -1,6 +1,7 @@
 package dev.endoreward.cli;
 
 import dev.endoreward.spark.config.ScoreConfig;
+import dev.endoreward.spark.RunSummary;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -9,5 +10,6 @@ import org.apache.spark.sql.SparkSession;
  */
 @FunctionalInterface
 public interface ScoreRunner {
-  void run(SparkSession spark, ScoreConfig config) throws Exception;
+  /** Runs the job and returns what it did. */
+  RunSummary run(SparkSession spark, ScoreConfig config) throws Exception;
 }

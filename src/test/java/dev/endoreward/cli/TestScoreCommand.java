@@ -2,6 +2,7 @@ package dev.endoreward.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.endoreward.spark.RunSummary;
 import dev.endoreward.spark.config.ScoreConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +49,7 @@ class TestScoreCommand {
   }
 
   private int execute(String... args) {
-    return execute((spark, config) -> runs.add(config), args);
+    return execute((spark, config) -> record(config), args);
   }
 
   private Path properties(String name, String text) throws IOException {
@@ -221,7 +223,7 @@ class TestScoreCommand {
 
   @Test
   void sparkThatCannotStartExitsOne() {
-    CommandLine commandLine = Main.commandLine((spark, config) -> runs.add(config), () -> {
+    CommandLine commandLine = Main.commandLine((spark, config) -> record(config), () -> {
       throw new IllegalStateException("Cannot assign requested address");
     }, defaultConf);
     commandLine.setErr(new PrintWriter(err, true));
@@ -246,5 +248,10 @@ class TestScoreCommand {
         System.setProperty(Main.HOME_PROPERTY, previous);
       }
     }
+  }
+
+  private RunSummary record(ScoreConfig config) {
+    runs.add(config);
+    return new RunSummary(config.output().path(), 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, 0, Map.of(), config.asMap());
   }
 }
