@@ -1,0 +1,142 @@
+package dev.endoreward.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.endoreward.engine.EngineCache;
+import dev.endoreward.spark.config.ScoreConfig;
+import dev.endoreward.testing.SharedFixtures;
+import dev.endoreward.testing.SparkTestBase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Problems the driver must catch before any executor work. No scoring job may start; only reading a
+ * JSON input's schema, which Spark does with a job of its own, may run before the check fails.
+ */
+class TestScoreJobDriverChecks extends SparkTestBase {
+  @TempDir Path temp;
+  private final List<String> jobsStarted = new CopyOnWriteArrayList<>();
+  private final SparkListener jobRecorder = new SparkListener() {
+    @Override
+    public void onJobStart(SparkListenerJobStart jobStart) {
+      jobsStarted.add(String.valueOf(jobStart.properties().getProperty("spark.job.description")));
+    }
+  };
+
+  @BeforeEach
+  void countTasks() {
+    spark.sparkContext().addSparkListener(jobRecorder);
+  }
+
+  @AfterEach
+  void stopCounting() {
+    spark.sparkContext().removeSparkListener(jobRecorder);
+  }
+
+  private Path jsonl(String... lines) throws IOException, TimeoutException {
+    Path input = temp.resolve("input-" + lines.length + ".jsonl");
+    Files.write(input, List.of(lines));
+    return input;
+  }
+
+  private ScoreConfig config(Path model, Path input, Map<String, String> extra) {
+    Map<String, String> values = new HashMap<>(extra);
+    values.put("model.path", model.toString());
+    values.put("input.path", input.toString());
+    values.putIfAbsent("output.path", temp.resolve("out").toString());
+    values.put("job.progress", "false");
+    return ScoreConfig.fromMap(values);
+  }
+
+  private void assertFailsOnDriver(ScoreConfig config, String... messageParts) throws TimeoutException {
+    long loads = EngineCache.loads();
+    assertThatThrownBy(() -> ScoreJob.run(spark, config))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("Cannot")
+        .hasMessageContainingAll(messageParts);
+    spark.sparkContext().listenerBus().waitUntilEmpty();
+    assertThat(jobsStarted).noneMatch(description -> description.startsWith("endoreward"));
+    assertThat(EngineCache.loads()).isEqualTo(loads);
+    assertThat(temp.resolve("out")).doesNotExist();
+  }
+
+  @Test
+  void missingModel() throws IOException, TimeoutException {
+    Path input = jsonl("{\"id\":\"a\",\"prompt\":\"p\",\"response\":\"r\"}");
+    assertFailsOnDriver(config(temp.resolve("no-model"), input, Map.of()), "Cannot load model", "not a directory");
+  }
+
+  @Test
+  void missingColumn() throws IOException, TimeoutException {
+    Path input = jsonl("{\"id\":\"a\",\"question\":\"p\",\"response\":\"r\"}");
+    assertFailsOnDriver(config(SharedFixtures.storiesArtefact(), input, Map.of()),
+        "column 'prompt' is missing", "question");
+  }
+
+  @Test
+  void wrongColumnType() throws IOException, TimeoutException {
+    Path input = jsonl("{\"id\":\"a\",\"prompt\":7,\"response\":\"r\"}");
+    assertFailsOnDriver(config(SharedFixtures.storiesArtefact(), input, Map.of()), "column 'prompt' is bigint, expected string");
+  }
+
+  @Test
+  void messagesColumnOfTheWrongShape() throws IOException, TimeoutException {
+    Path input = jsonl("{\"id\":\"a\",\"messages\":[\"hello\"]}");
+    assertFailsOnDriver(config(SharedFixtures.storiesArtefact(), input,
+        Map.of("input.column.messages", "messages")), "column 'messages' is array<string>");
+  }
+
+  @Test
+  void inputThatClashesWithAnOutputColumn() throws IOException, TimeoutException {
+    Path input = jsonl("{\"id\":\"a\",\"prompt\":\"p\",\"response\":\"r\",\"reward\":1.0}");
+    assertFailsOnDriver(config(SharedFixtures.storiesArtefact(), input, Map.of()), "already has a column named 'reward'");
+  }
+
+  @Test
+  void existingOutputWithErrorIfExists() throws IOException, TimeoutException {
+    Path input = jsonl("{\"id\":\"a\",\"prompt\":\"p\",\"response\":\"r\"}");
+    Path output = Files.createDirectories(temp.resolve("exists"));
+    assertFailsOnDriver(config(SharedFixtures.storiesArtefact(), input, Map.of("output.path", output.toString())),
+        "Cannot write to " + output, "output.mode=overwrite");
+  }
+
+  @Test
+  void chatTemplateRequestedForAModelWithout() throws IOException, TimeoutException {
+    Path input = jsonl("{\"id\":\"a\",\"prompt\":\"p\",\"response\":\"r\"}");
+    assertFailsOnDriver(config(SharedFixtures.storiesArtefact(), input, Map.of("template.mode", "chat")),
+        "Cannot load tokenizer");
+  }
+
+  @Test
+  void maxLengthBeyondTheModel() throws IOException, TimeoutException {
+    Path input = jsonl("{\"id\":\"a\",\"prompt\":\"p\",\"response\":\"r\"}");
+    assertFailsOnDriver(config(SharedFixtures.storiesArtefact(), input,
+        Map.of("length.max", "4096", "batch.max-tokens", "4096")), "accepts at most 512 tokens");
+  }
+
+  @Test
+  void corruptModelFile() throws IOException, TimeoutException {
+    Path model = Files.createDirectories(temp.resolve("corrupt"));
+    try (var files = Files.list(SharedFixtures.storiesArtefact())) {
+      for (Path file : files.toList()) {
+        Files.copy(file, model.resolve(file.getFileName()));
+      }
+    }
+    Files.writeString(model.resolve("tokenizer_config.json"), "{}");
+    Path input = jsonl("{\"id\":\"a\",\"prompt\":\"p\",\"response\":\"r\"}");
+    assertFailsOnDriver(config(model, input, Map.of()), "tokenizer_config.json is corrupt or was changed");
+  }
+}
