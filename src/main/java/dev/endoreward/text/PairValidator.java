@@ -1,0 +1,60 @@
+package dev.endoreward.text;
+
+import dev.endoreward.reward.RejectReason;
+import dev.endoreward.reward.Rejection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Row-level checks before rendering: null fields, an empty response, unknown roles. */
+final class PairValidator {
+  static final Set<String> ROLES = Set.of("system", "user", "assistant", "tool");
+
+  private PairValidator() {}
+
+  /**
+   * The first problem of the pair, if any.
+   *
+   * @param checkRoles whether roles reach a chat template, which then sees them as template
+   *     text: only the usual roles are accepted, so that a role can never smuggle in a control
+   *     token
+   */
+  static Optional<Rejection> check(PairInput pair, boolean checkRoles) {
+    if (pair == null) {
+      return reject(RejectReason.NULL_FIELD, "the pair is null");
+    }
+    List<ChatMessage> prompt = pair.prompt();
+    if (prompt == null) {
+      return reject(RejectReason.NULL_FIELD, "prompt is null");
+    }
+    for (int i = 0; i < prompt.size(); i++) {
+      ChatMessage message = prompt.get(i);
+      if (message == null) {
+        return reject(RejectReason.NULL_FIELD, "prompt message " + i + " is null");
+      }
+      if (message.role() == null) {
+        return reject(RejectReason.NULL_FIELD, "role of prompt message " + i + " is null");
+      }
+      if (message.content() == null) {
+        return reject(RejectReason.NULL_FIELD, "content of prompt message " + i + " is null");
+      }
+      if (checkRoles && !ROLES.contains(message.role())) {
+        return reject(
+            RejectReason.TEMPLATE_ERROR,
+            "prompt message " + i + " has role '" + message.role()
+                + "'; expected system, user, assistant or tool");
+      }
+    }
+    if (pair.response() == null) {
+      return reject(RejectReason.NULL_FIELD, "response is null");
+    }
+    if (pair.response().isEmpty()) {
+      return reject(RejectReason.EMPTY_RESPONSE, "response is empty");
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Rejection> reject(RejectReason reason, String detail) {
+    return Optional.of(new Rejection(reason, detail));
+  }
+}

@@ -1,0 +1,229 @@
+package dev.endoreward.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Test fixtures built from {@code ../shared} at test time, once per checkout, and a Python
+ * runner. Fixtures live under {@code target/} of the project (not the per-build output folder),
+ * so parallel builds share them; a file lock makes sure only one process builds each.
+ */
+public final class SharedFixtures {
+  /** Debian's interpreter, which has torch and jinja2; the one on PATH has neither. */
+  public static final String PYTHON = "/usr/bin/python3";
+
+  private static final long EXPORT_TIMEOUT_MINUTES = 10;
+  private static final Object JVM_LOCK = new Object();
+
+  private SharedFixtures() {}
+
+  /** The project's root folder (the one holding pom.xml). */
+  public static Path projectDir() {
+    Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+    for (Path candidate = dir; candidate != null; candidate = candidate.getParent()) {
+      if (Files.isRegularFile(candidate.resolve("pom.xml"))
+          && Files.isDirectory(candidate.resolve("src/main/java/dev/endoreward"))) {
+        return candidate;
+      }
+    }
+    throw new IllegalStateException("Cannot find the project folder above " + dir);
+  }
+
+  /**
+   * The read-only shared data folder: system property {@code endoreward.shared} (Surefire sets
+   * it), else {@code ../shared} beside the project.
+   */
+  public static Path sharedDir() {
+    String property = System.getProperty("endoreward.shared");
+    Path dir = property != null ? Path.of(property) : projectDir().resolve("../shared");
+    dir = dir.toAbsolutePath().normalize();
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalStateException("Cannot find the shared data folder: " + dir);
+    }
+    return dir;
+  }
+
+  /**
+   * The stories260K model exported as an artefact folder ({@code target/artefacts/stories260K}).
+   * Runs {@code jobs/export-model.sh} once if the folder has no {@code manifest.json}.
+   */
+  public static Path storiesArtefact() {
+    Path models = sharedDir().resolve("models/stories260K");
+    return buildOnce(
+        projectDir().resolve("target/artefacts/stories260K"),
+        "manifest.json",
+        output ->
+            runCommand(
+                List.of(
+                    "bash",
+                    projectDir().resolve("jobs/export-model.sh").toString(),
+                    "--format",
+                    "llama2c",
+                    "--checkpoint",
+                    models.resolve("stories260K.bin").toString(),
+                    "--tokenizer",
+                    models.resolve("tok512.bin").toString(),
+                    "--output",
+                    output.toString()),
+                "",
+                EXPORT_TIMEOUT_MINUTES));
+  }
+
+  /**
+   * A tokenizer folder ({@code target/fixtures/phi-3-mini}) with phi-3-mini's
+   * {@code tokenizer.json} and {@code tokenizer_config.json} (BPE with byte fallback, added
+   * control tokens with {@code rstrip}, a chat template).
+   */
+  public static Path phi3Artefact() {
+    Path source = sharedDir().resolve("tokenizers/phi-3-mini");
+    return buildOnce(
+        projectDir().resolve("target/fixtures/phi-3-mini"),
+        "tokenizer_config.json",
+        output -> {
+          Path staging = output.resolveSibling(output.getFileName() + ".staging");
+          deleteRecursively(staging);
+          Files.createDirectories(staging);
+          // The marker file goes last, so a folder that has it is complete.
+          Files.copy(source.resolve("tokenizer.json"), staging.resolve("tokenizer.json"));
+          Files.copy(
+              source.resolve("tokenizer_config.json"), staging.resolve("tokenizer_config.json"));
+          Files.move(staging, output, StandardCopyOption.ATOMIC_MOVE);
+        });
+  }
+
+  /**
+   * Runs {@code /usr/bin/python3 args} in the project folder with
+   * {@code PYTHONPATH=src/main/python:src/test/python} and {@code ENDOREWARD_SHARED} set,
+   * feeding {@code stdin}; returns stdout.
+   *
+   * @throws IllegalStateException with stderr if Python exits non-zero
+   */
+  public static String runPython(List<String> args, String stdin) {
+    List<String> command = new ArrayList<>();
+    command.add(PYTHON);
+    command.addAll(args);
+    return runCommand(command, stdin, EXPORT_TIMEOUT_MINUTES);
+  }
+
+  private interface FolderBuilder {
+    void build(Path output) throws IOException;
+  }
+
+  private static Path buildOnce(Path folder, String marker, FolderBuilder builder) {
+    if (Files.isRegularFile(folder.resolve(marker))) {
+      return folder;
+    }
+    synchronized (JVM_LOCK) {
+      Path lockFile = folder.resolveSibling("." + folder.getFileName() + ".lock");
+      try {
+        Files.createDirectories(folder.getParent());
+        try (FileChannel channel =
+                FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = channel.lock()) {
+          if (!Files.isRegularFile(folder.resolve(marker))) {
+            deleteRecursively(folder); // a half-built folder from an interrupted run
+            builder.build(folder);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot build test fixture " + folder, e);
+      }
+    }
+    if (!Files.isRegularFile(folder.resolve(marker))) {
+      throw new IllegalStateException(
+          "Cannot build test fixture " + folder + ": no " + marker + " after building it");
+    }
+    return folder;
+  }
+
+  private static String runCommand(List<String> command, String stdin, long timeoutMinutes) {
+    Path project = projectDir();
+    ProcessBuilder builder = new ProcessBuilder(command).directory(project.toFile());
+    builder
+        .environment()
+        .put(
+            "PYTHONPATH",
+            project.resolve("src/main/python") + ":" + project.resolve("src/test/python"));
+    builder.environment().put("ENDOREWARD_SHARED", sharedDir().toString());
+    builder.environment().put("DJL_OFFLINE", "true");
+    builder.environment().put("OPT_OUT_TRACKING", "true");
+    try {
+      Process process = builder.start();
+      CompletableFuture<byte[]> stdout = drain(process.getInputStream());
+      CompletableFuture<byte[]> stderr = drain(process.getErrorStream());
+      try (OutputStream in = process.getOutputStream()) {
+        in.write(stdin.getBytes(StandardCharsets.UTF_8));
+      }
+      if (!process.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
+        process.destroyForcibly();
+        throw new IllegalStateException(
+            "Cannot run " + command + ": no exit after " + timeoutMinutes + " minutes");
+      }
+      String out = new String(stdout.join(), StandardCharsets.UTF_8);
+      String err = new String(stderr.join(), StandardCharsets.UTF_8);
+      if (process.exitValue() != 0) {
+        throw new IllegalStateException(
+            "Cannot run "
+                + command
+                + ": exit code "
+                + process.exitValue()
+                + "\n--- stderr ---\n"
+                + err
+                + "\n--- stdout ---\n"
+                + out);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot run " + command, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Cannot run " + command + ": interrupted", e);
+    }
+  }
+
+  private static CompletableFuture<byte[]> drain(InputStream stream) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (InputStream in = stream) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            in.transferTo(bytes);
+            return bytes.toByteArray();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        },
+        // Own threads: the common pool may have a single thread, and both pipes must drain.
+        task -> {
+          Thread thread = new Thread(task, "fixture-pipe-drain");
+          thread.setDaemon(true);
+          thread.start();
+        });
+  }
+
+  private static void deleteRecursively(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(path)) {
+      for (Path each : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(each);
+      }
+    }
+  }
+}
