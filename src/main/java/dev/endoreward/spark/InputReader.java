@@ -25,7 +25,7 @@ import org.apache.spark.sql.types.StructType;
 final class InputReader {
   private InputReader() {}
 
-  /** The input as a Dataset whose schema has been checked; nothing is scanned beyond schema inference. */
+  /** The input as a Dataset; nothing is scanned beyond schema inference. */
   static Dataset<Row> open(SparkSession spark, InputConfig input) {
     InputFormat format = input.format() == InputFormat.AUTO ? detectFormat(spark, input.path()) : input.format();
     Dataset<Row> rows;
@@ -36,33 +36,36 @@ final class InputReader {
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("Cannot read input " + input.path() + ": " + e.getMessage(), e);
     }
-    checkSchema(input, rows.schema());
     return rows;
   }
 
-  static void checkSchema(InputConfig input, StructType schema) {
-    InputColumns columns = input.columns();
+  /**
+   * Checks the configured columns against {@code schema}.
+   *
+   * @param source how messages name the input (its path)
+   */
+  static void checkSchema(String source, InputColumns columns, StructType schema) {
     if (schema.getFieldIndex("_corrupt_record").isDefined()) {
-      throw new IllegalArgumentException("Cannot read input " + input.path()
+      throw new IllegalArgumentException("Cannot read input " + source
           + ": some lines are not JSON objects (Spark found a _corrupt_record column)");
     }
-    requireColumn(input, schema, columns.id(), "a string or integer", InputReader::isIdType);
+    requireColumn(source, schema, columns.id(), "a string or integer", InputReader::isIdType);
     if (columns.messagesForm()) {
-      requireColumn(input, schema, columns.messages(), "array<struct<role: string, content: string>>",
+      requireColumn(source, schema, columns.messages(), "array<struct<role: string, content: string>>",
           InputReader::isMessagesType);
     } else {
-      requireColumn(input, schema, columns.prompt(), "string", DataTypes.StringType::equals);
-      requireColumn(input, schema, columns.response(), "string", DataTypes.StringType::equals);
+      requireColumn(source, schema, columns.prompt(), "string", DataTypes.StringType::equals);
+      requireColumn(source, schema, columns.response(), "string", DataTypes.StringType::equals);
     }
     if (columns.system() != null) {
-      requireColumn(input, schema, columns.system(), "string", DataTypes.StringType::equals);
+      requireColumn(source, schema, columns.system(), "string", DataTypes.StringType::equals);
     }
     if (columns.promptId() != null) {
-      requireColumn(input, schema, columns.promptId(), "a string or integer", InputReader::isIdType);
+      requireColumn(source, schema, columns.promptId(), "a string or integer", InputReader::isIdType);
     }
     for (String added : OutputColumns.addedColumnNames()) {
       if (schema.getFieldIndex(added).isDefined()) {
-        throw new IllegalArgumentException("Cannot score input " + input.path() + ": it already has a column named '"
+        throw new IllegalArgumentException("Cannot score input " + source + ": it already has a column named '"
             + added + "', which the output adds; rename or drop it first");
       }
     }
@@ -72,15 +75,15 @@ final class InputReader {
     boolean accepts(DataType type);
   }
 
-  private static void requireColumn(InputConfig input, StructType schema, String name, String expected,
+  private static void requireColumn(String source, StructType schema, String name, String expected,
       TypeCheck check) {
     if (schema.getFieldIndex(name).isEmpty()) {
-      throw new IllegalArgumentException("Cannot read input " + input.path() + ": column '" + name
+      throw new IllegalArgumentException("Cannot read input " + source + ": column '" + name
           + "' is missing; it has " + String.join(", ", schema.fieldNames()));
     }
     DataType type = schema.apply(name).dataType();
     if (!check.accepts(type)) {
-      throw new IllegalArgumentException("Cannot read input " + input.path() + ": column '" + name + "' is "
+      throw new IllegalArgumentException("Cannot read input " + source + ": column '" + name + "' is "
           + type.simpleString() + ", expected " + expected);
     }
   }
