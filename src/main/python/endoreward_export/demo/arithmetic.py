@@ -3,6 +3,11 @@
 Problems are addition and subtraction of numbers below 100 and the 12-by-12 times table. A fixed
 split of the problems holds some out of training entirely, so evaluation asks questions the
 model never saw, in any phrasing.
+
+The expert answers as a calculator display would: the problem restated, then its value
+(``What is 37 plus 48?`` -> ``37 + 48 = 85``). With the operands right before the result, a
+model small enough to train in minutes on a CPU learns exact digits; answering with the bare
+number, the same model and budget stayed near chance on the last digit.
 """
 
 import random
@@ -49,6 +54,10 @@ class Problem:
     def answer(self):
         return apply(self.a, self.operation, self.b)
 
+    def equation(self, value):
+        """The response that states ``value`` as the result: ``37 + 48 = 85``."""
+        return "%d %s %d = %d" % (self.a, self.operation, self.b, value)
+
 
 @dataclass(frozen=True)
 class Question:
@@ -65,8 +74,9 @@ class Question:
             word=OPERATION_WORDS[self.problem.operation])
 
     @property
-    def answer_text(self):
-        return str(self.problem.answer)
+    def response(self):
+        """The expert's response: the problem restated with its correct value."""
+        return self.problem.equation(self.problem.answer)
 
 
 def apply(a, operation, b):

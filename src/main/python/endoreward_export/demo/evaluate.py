@@ -28,9 +28,10 @@ CORRECT = "correct"
 
 
 def candidates(question):
-    """``(kind, text)`` of the correct answer first, then every plausible wrong answer."""
-    return [(CORRECT, question.answer_text)] + [
-        (kind, str(value)) for kind, value in arithmetic.wrong_answers(question.problem)]
+    """``(kind, response)`` of the correct response first, then one per plausible wrong answer."""
+    problem = question.problem
+    return [(CORRECT, question.response)] + [
+        (kind, problem.equation(value)) for kind, value in arithmetic.wrong_answers(problem)]
 
 
 def score_rows(module, rows, pad_id):

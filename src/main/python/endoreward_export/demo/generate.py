@@ -1,4 +1,4 @@
-"""Writes the demo model's training data: correct answers to training-split arithmetic questions.
+"""Writes the demo model's training data: correct responses to training-split arithmetic questions.
 
 Usage: ``python -m endoreward_export.demo.generate --output target/demo-model/train.jsonl``
 """
@@ -20,12 +20,12 @@ def training_questions(count=TRAINING_EXAMPLES, seed=TRAINING_SEED):
 
 
 def write_examples(questions, path):
-    """One JSON line per question: ``{"system", "question", "answer"}``."""
+    """One JSON line per question: ``{"system", "question", "response"}``."""
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, "w", encoding="utf-8") as out:
         for question in questions:
             out.write(json.dumps({"system": question.system, "question": question.text,
-                                  "answer": question.answer_text}) + "\n")
+                                  "response": question.response}) + "\n")
 
 
 def read_examples(path):

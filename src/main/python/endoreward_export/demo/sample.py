@@ -43,9 +43,9 @@ def edge_case_rows(question):
     """A truncated prompt that is still scored, and three rows that must be rejected."""
     max_length = demo_tokenizer.MODEL_MAX_LENGTH
     long_prompt = FILLER * (2 * max_length // len(FILLER) + 1) + question.text
-    long_response = " ".join([question.answer_text] * max_length)
+    long_response = " ".join([question.response] * (max_length // len(question.response) + 1))
     return [
-        {"id": "long-prompt", "prompt": long_prompt, "response": question.answer_text,
+        {"id": "long-prompt", "prompt": long_prompt, "response": question.response,
          "prompt_id": "long-prompt"},
         {"id": "null-response", "prompt": question.text, "response": None,
          "prompt_id": "edge"},
@@ -70,12 +70,9 @@ def message_rows(rng, questions):
 
 
 def sample_questions():
-    """Held-out questions of the sample: distinct problems, none used in training or evaluation."""
+    """Held-out questions of the sample: distinct problems, none used in training."""
     _, held_out = arithmetic.split_problems()
-    evaluated = {question.problem for question in evaluate.held_out_questions()}
-    unused = {operation: [problem for problem in problems if problem not in evaluated]
-              for operation, problems in held_out.items()}
-    return arithmetic.sample_distinct_questions(unused, PAIR_ROWS // 4, SAMPLE_SEED)
+    return arithmetic.sample_distinct_questions(held_out, PAIR_ROWS // 4, SAMPLE_SEED)
 
 
 def write_jsonl(rows, path):

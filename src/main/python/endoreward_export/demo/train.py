@@ -1,6 +1,6 @@
 """Trains the demo model by next-token prediction on the expert answers, then exports it.
 
-The loss covers the response tokens only (the answer digits and the closing ``<|end|>``): the
+The loss covers the response tokens only (``37 + 48 = 85`` and the closing ``<|end|>``): the
 questions are random numbers, so predicting them would only add noise. This is the paper's
 setting in miniature, imitation of expert data, whose logits the scorer reads as soft Q-values.
 
@@ -11,7 +11,6 @@ import argparse
 import contextlib
 import dataclasses
 import math
-import os
 import random
 import time
 import types
@@ -31,14 +30,14 @@ IGNORE = -100
 class TrainingConfig:
     """Model shape and optimiser settings of the demo model."""
 
-    dim: int = 128
-    hidden_dim: int = 352
-    n_layers: int = 4
+    dim: int = 64
+    hidden_dim: int = 192
+    n_layers: int = 3
     n_heads: int = 4
     n_kv_heads: int = 2
     max_seq_len: int = demo_tokenizer.MODEL_MAX_LENGTH
-    steps: int = 2000
-    batch_size: int = 96
+    steps: int = 6000
+    batch_size: int = 32
     learning_rate: float = 3e-3
     min_learning_rate: float = 3e-4
     warmup_steps: int = 100
@@ -56,7 +55,7 @@ def encode_examples(tokenizer, examples):
     encoded = []
     for example in examples:
         prompt_ids, response_ids = chat.encode_pair(
-            tokenizer, example["question"], example["answer"], example["system"])
+            tokenizer, example["question"], example["response"], example["system"])
         encoded.append((prompt_ids + response_ids, len(prompt_ids)))
     return encoded
 
@@ -131,18 +130,18 @@ def linear_layers_as_convolutions(model):
 
 
 def _linear_by_convolution(linear, x):
-    # x: [..., in] -> [..., out]
-    columns = x.reshape(-1, x.shape[-1]).t().unsqueeze(0)  # [1, in, N]
-    out = F.conv1d(columns, linear.weight.unsqueeze(-1), linear.bias)  # [1, out, N]
-    return out.squeeze(0).t().reshape(*x.shape[:-1], out.shape[1])
+    # x: [..., in] -> [..., out]. Rows go in the batch dimension: torch picks oneDNN for a
+    # batch of 16 or more at any thread count, and its slow path otherwise.
+    rows = x.reshape(-1, x.shape[-1], 1)  # [N, in, 1]
+    out = F.conv1d(rows, linear.weight.unsqueeze(-1), linear.bias)  # [N, out, 1]
+    return out.reshape(*x.shape[:-1], out.shape[1])
 
 
-def train(config, encoded, pad_id, vocab_size, log=print, device="cpu"):
-    """A Llama trained on ``encoded`` examples for ``config.steps`` steps, deterministically; returned on the CPU."""
+def train(config, encoded, pad_id, vocab_size, log=print):
+    """A Llama trained on ``encoded`` examples for ``config.steps`` steps, deterministically."""
     torch.manual_seed(config.seed)
     model = Llama(config.model_config(vocab_size))
     initialise(model, config.n_layers)
-    model.to(device)
     decay = [p for p in model.parameters() if p.dim() >= 2]
     no_decay = [p for p in model.parameters() if p.dim() < 2]
     optimiser = torch.optim.AdamW(
@@ -154,7 +153,7 @@ def train(config, encoded, pad_id, vocab_size, log=print, device="cpu"):
     model.train()
     with linear_layers_as_convolutions(model):
         for step in range(config.steps):
-            input_ids, targets = (tensor.to(device) for tensor in make_batch(next(stream), pad_id))
+            input_ids, targets = make_batch(next(stream), pad_id)
             for group in optimiser.param_groups:
                 group["lr"] = learning_rate(config, step)
             logits = model(input_ids)  # [B, T, V]
@@ -170,12 +169,12 @@ def train(config, encoded, pad_id, vocab_size, log=print, device="cpu"):
                 log("step %5d  loss %.4f  response-token accuracy %.3f  lr %.2e  %.0fs"
                     % (step, loss.item(), accuracy, learning_rate(config, step), time.time() - started))
     model.eval()
-    return model.cpu()
+    return model
 
 
 def export(model, config, output_dir, tokenizer, training_examples):
     """Writes the artefact (TorchScript, tokenizer files, manifest) with the project's exporter."""
-    prompt_ids, response_ids = chat.encode_pair(tokenizer, "What is 12 + 30?", "42")
+    prompt_ids, response_ids = chat.encode_pair(tokenizer, "What is 12 + 30?", "12 + 30 = 42")
     source = {
         "format": "endoreward-demo",
         "name": "endoreward-demo-arithmetic",
@@ -201,14 +200,17 @@ def main(argv=None):
     parser.add_argument("--data", required=True, help="training examples written by generate")
     parser.add_argument("--output", required=True, help="artefact directory to write")
     parser.add_argument("--steps", type=int, default=TrainingConfig.steps)
-    parser.add_argument("--threads", type=int, default=os.cpu_count())
+    # One thread: the layers are too small to gain from a second one, and lose much when the
+    # machine is busy with other work.
+    parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     config = TrainingConfig(steps=args.steps)
     tokenizer = demo_tokenizer.DemoTokenizer()
     examples = generate.read_examples(args.data)
     encoded = encode_examples(tokenizer, examples)
-    model = train(config, encoded, tokenizer.eos_id, tokenizer.vocab_size)
+    model = train(config, encoded, tokenizer.eos_id, tokenizer.vocab_size,
+                  log=lambda line: print(line, flush=True))
     manifest = export(model, config, args.output, tokenizer, len(examples))
     print("exported to %s: %s" % (args.output, sorted(manifest.get("files", manifest))))
 

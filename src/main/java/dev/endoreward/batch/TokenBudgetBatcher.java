@@ -7,11 +7,15 @@ import java.util.stream.IntStream;
 
 /**
  * Plans batches for rows of known lengths. With length sorting, rows go longest first, so each batch's
- * width is set by its first row and rows of similar length share a batch. A row longer than the whole
- * token budget still gets a batch of its own: the budget bounds padding, and the model's maximum
- * length bounds single rows.
+ * width is set by its first row, and a batch also closes when the next row would push its padding
+ * above {@link #MAX_PADDING_FRACTION}: a few long rows then never drag many short ones out to their
+ * width. A row longer than the whole token budget still gets a batch of its own: the budget bounds
+ * batches, and the model's maximum length bounds single rows.
  */
 public final class TokenBudgetBatcher {
+  /** The most padding a length-sorted batch may hold, as a fraction of its padded size. */
+  public static final double MAX_PADDING_FRACTION = 0.05;
+
   private TokenBudgetBatcher() {}
 
   /**
@@ -28,16 +32,20 @@ public final class TokenBudgetBatcher {
     List<int[]> batches = new ArrayList<>();
     List<Integer> current = new ArrayList<>();
     int width = 0;
+    long realTokens = 0;
     for (int index : order) {
       int newWidth = Math.max(width, lengths[index]);
-      boolean full = current.size() == budget.maxRowsPerBatch()
-          || (long) newWidth * (current.size() + 1) > budget.maxTokensPerBatch();
+      long newSize = (long) newWidth * (current.size() + 1);
+      boolean full = current.size() == budget.maxRowsPerBatch() || newSize > budget.maxTokensPerBatch()
+          || (budget.sortByLength() && newSize - realTokens - lengths[index] > MAX_PADDING_FRACTION * newSize);
       if (!current.isEmpty() && full) {
         batches.add(toArray(current));
         current.clear();
+        realTokens = 0;
         newWidth = lengths[index];
       }
       current.add(index);
+      realTokens += lengths[index];
       width = newWidth;
     }
     if (!current.isEmpty()) {

@@ -13,11 +13,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The shipped properties file and the documentation's key table stay in step with the code. */
+/** The shipped properties file and the README's key table stay in step with the code. */
 class TestShippedConfiguration {
   private static final Path PROJECT = Path.of(System.getProperty("user.dir"));
   private static final Path SHIPPED = PROJECT.resolve("conf/score.properties");
-  private static final Path DOCS = PROJECT.resolve("docs/configuration.md");
+  private static final Path README = PROJECT.resolve("README.md");
   private static final List<String> REQUIRED =
       List.of(ScoreKeys.MODEL_PATH, ScoreKeys.INPUT_PATH, ScoreKeys.OUTPUT_PATH);
   private static final Pattern ASSIGNMENT = Pattern.compile("^([a-z][a-z.-]*)=(.*)$");
@@ -60,7 +60,7 @@ class TestShippedConfiguration {
   @Test
   void documentationTableListsEveryKeyWithItsDefault() throws IOException {
     Map<String, String> documented = new LinkedHashMap<>();
-    for (String line : Files.readAllLines(DOCS)) {
+    for (String line : configurationSection()) {
       Matcher row = TABLE_ROW.matcher(line);
       if (row.find()) {
         documented.put(row.group(1), row.group(2).strip());
@@ -74,5 +74,17 @@ class TestShippedConfiguration {
     }
 
     assertThat(documented).containsExactlyEntriesOf(expected);
+  }
+
+  /** The README's "Configuration" section: from its heading to the next second-level heading. */
+  private static List<String> configurationSection() throws IOException {
+    List<String> lines = Files.readAllLines(README);
+    int start = lines.indexOf("## Configuration");
+    assertThat(start).as("README.md has a '## Configuration' section").isNotNegative();
+    int end = start + 1;
+    while (end < lines.size() && !lines.get(end).startsWith("## ")) {
+      end++;
+    }
+    return lines.subList(start, end);
   }
 }

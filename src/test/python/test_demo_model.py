@@ -1,0 +1,51 @@
+"""The committed demo artefact: intact, consistent with its tokenizer, and still ranking correct answers first."""
+
+import hashlib
+import json
+import unittest
+
+import torch
+
+from endoreward_export.demo import evaluate
+from endoreward_export.demo import tokenizer as demo_tokenizer
+from fixtures import REPO_ROOT
+
+MODEL_DIR = REPO_ROOT / "src" / "demo" / "model"
+
+
+class TestDemoModel(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        with open(MODEL_DIR / "manifest.json", encoding="utf-8") as source:
+            cls.manifest = json.load(source)
+        cls.module = torch.jit.load(str(MODEL_DIR / "model.pt"), map_location="cpu").eval()
+        cls.tokenizer = demo_tokenizer.DemoTokenizer()
+
+    def test_files_match_the_manifest(self):
+        for name, digest in self.manifest["files"].items():
+            self.assertEqual(hashlib.sha256((MODEL_DIR / name).read_bytes()).hexdigest(), digest, name)
+
+    def test_artefact_stays_small(self):
+        total = sum(path.stat().st_size for path in MODEL_DIR.iterdir())
+        self.assertLess(total, 4 * 1024 * 1024)
+
+    def test_manifest_agrees_with_the_tokenizer(self):
+        self.assertEqual(self.manifest["vocab_size"], self.tokenizer.vocab_size)
+        self.assertEqual(self.manifest["max_length"], demo_tokenizer.MODEL_MAX_LENGTH)
+        self.assertEqual(self.manifest["bos_token_id"], self.tokenizer.bos_id)
+        self.assertEqual(self.manifest["eos_token_id"], self.tokenizer.eos_id)
+        self.assertEqual(self.manifest["dtype"], "float32")
+
+    def test_reward_ranks_correct_responses_first_on_held_out_questions(self):
+        # The full evaluation (600 questions) is in src/demo/README.md; this guards against an
+        # artefact that no longer matches its tokenizer or template.
+        report = evaluate.evaluate(self.module, evaluate.held_out_questions(count=60, seed=31),
+                                   self.tokenizer)
+        self.assertGreater(report["top1_reward"]["accuracy"], 0.6)
+        self.assertGreater(report["pairwise_reward"]["accuracy"], 0.85)
+        self.assertEqual(report["same_pick_reward_logprob"]["accuracy"], 1.0)
+
+
+if __name__ == "__main__":
+    unittest.main()
