@@ -11,6 +11,7 @@ import dev.endoreward.spark.config.ScoreConfig;
 import dev.endoreward.testing.DuckDb;
 import dev.endoreward.testing.SharedFixtures;
 import dev.endoreward.testing.SparkTestBase;
+import dev.endoreward.testing.Tolerances;
 import dev.endoreward.text.PairInput;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -93,7 +94,7 @@ class TestScoreJobDemoModel extends SparkTestBase {
       for (int i = 0; i < rows.size(); i++) {
         ScoredPair want = expected.get(i).value();
         assertThat((double) (float) rows.get(i).get("reward")).as((String) rows.get(i).get("id"))
-            .isCloseTo(want.reward().reward(), within(1e-5));
+            .isCloseTo(want.reward().reward(), within(Tolerances.float32(want.reward().reward())));
         assertThat(rows.get(i).get("num_prompt_tokens")).isEqualTo(want.tokens().promptIds().length);
       }
     }

@@ -16,6 +16,7 @@ import dev.endoreward.testing.DuckDb;
 import dev.endoreward.testing.PreferenceData;
 import dev.endoreward.testing.SharedFixtures;
 import dev.endoreward.testing.SparkTestBase;
+import dev.endoreward.testing.Tolerances;
 import dev.endoreward.text.PairInput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -149,9 +150,9 @@ class TestScoreJobEndToEnd extends SparkTestBase {
       Map<String, Object> row = rows.get(i);
       ScoredPair want = expected.get(i).value();
       String id = (String) row.get("id");
-      assertThat((double) (float) row.get("reward")).as(id).isCloseTo(want.reward().reward(), within(1e-5));
-      assertThat((double) (float) row.get("logprob")).as(id).isCloseTo(want.reward().logprob(), within(1e-5));
-      assertThat((double) (float) row.get("value_prompt")).as(id).isCloseTo(want.reward().valuePrompt(), within(1e-5));
+      assertThat((double) (float) row.get("reward")).as(id).isCloseTo(want.reward().reward(), within(Tolerances.float32(want.reward().reward())));
+      assertThat((double) (float) row.get("logprob")).as(id).isCloseTo(want.reward().logprob(), within(Tolerances.float32(want.reward().logprob())));
+      assertThat((double) (float) row.get("value_prompt")).as(id).isCloseTo(want.reward().valuePrompt(), within(Tolerances.float32(want.reward().valuePrompt())));
       assertThat((int) row.get("num_response_tokens")).as(id).isEqualTo(want.tokens().responseIds().length);
       assertThat(row.get("response_token_ids")).as(id).isEqualTo(boxed(want.tokens().responseIds()));
       assertThat(row.get("prompt_token_ids")).as(id).isEqualTo(boxed(want.tokens().promptIds()));
@@ -159,7 +160,7 @@ class TestScoreJobEndToEnd extends SparkTestBase {
       List<Float> tokenRewards = (List<Float>) row.get("token_rewards");
       assertThat(tokenRewards).as(id).hasSize(want.reward().tokenRewards().length);
       for (int k = 0; k < tokenRewards.size(); k++) {
-        assertThat((double) tokenRewards.get(k)).isCloseTo(want.reward().tokenRewards()[k], within(1e-5));
+        assertThat((double) tokenRewards.get(k)).isCloseTo(want.reward().tokenRewards()[k], within(Tolerances.float32(want.reward().tokenRewards()[k])));
       }
     }
   }
