@@ -7,7 +7,7 @@ model never saw, in any phrasing.
 The expert answers as a calculator display would: the problem restated, then its value
 (``What is 37 plus 48?`` -> ``37 + 48 = 85``). With the operands right before the result, a
 model small enough to train in minutes on a CPU learns exact digits; answering with the bare
-number, the same model and budget stayed near chance on the last digit.
+number, the same model stayed near chance on the last digit (src/demo/README.md has the figures).
 """
 
 import random

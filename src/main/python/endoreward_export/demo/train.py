@@ -116,7 +116,7 @@ def linear_layers_as_convolutions(model):
     """Computes every ``nn.Linear`` of ``model`` as a 1x1 convolution: same weights, same maths.
 
     Debian's torch multiplies matrices with the reference BLAS (about 5 GFLOPS on two cores);
-    its oneDNN convolution is some thirty times faster, which is what keeps CPU training to
+    its oneDNN convolution is more than ten times faster here, which keeps CPU training to
     minutes. The layers are restored on exit, so the exporter traces plain ``nn.Linear``.
     """
     linears = [module for module in model.modules() if isinstance(module, torch.nn.Linear)]
