@@ -66,4 +66,28 @@ final class ReferenceRenderer {
     }
     return result.text();
   }
+
+  /**
+   * One ordinary conversation rendered by jinja2 twice: its prompt with the generation prompt, and
+   * the whole chat with the response.
+   */
+  record RenderedChat(String label, Conversations.Conversation conversation, String promptText, String fullText) {}
+
+  /** Every conversation of {@link Conversations#ordinary()}, rendered by jinja2 in one call. */
+  static List<RenderedChat> renderOrdinaryChats(String template, Map<String, String> variables) {
+    Map<String, Conversations.Conversation> chats = Conversations.ordinary();
+    List<Case> cases = new java.util.ArrayList<>();
+    chats.values().forEach(c -> {
+      cases.add(new Case(c.prompt(), true));
+      cases.add(new Case(c.full(), false));
+    });
+    List<Result> texts = render(template, variables, cases);
+    List<RenderedChat> rendered = new java.util.ArrayList<>();
+    int i = 0;
+    for (Map.Entry<String, Conversations.Conversation> chat : chats.entrySet()) {
+      rendered.add(new RenderedChat(chat.getKey(), chat.getValue(), texts.get(2 * i).text(), texts.get(2 * i + 1).text()));
+      i++;
+    }
+    return rendered;
+  }
 }

@@ -75,30 +75,20 @@ class TestPairEncoderPhi3 {
 
   @TestFactory
   Stream<DynamicTest> ordinaryChatsEqualTheOriginalTokenizerOnTheRenderedText() {
-    Map<String, Conversations.Conversation> chats = Conversations.ordinary();
-    List<ReferenceRenderer.Case> cases = new ArrayList<>();
-    chats.values()
-        .forEach(
-            c -> {
-              cases.add(new ReferenceRenderer.Case(c.prompt(), true));
-              cases.add(new ReferenceRenderer.Case(c.full(), false));
-            });
-    List<ReferenceRenderer.Result> texts = ReferenceRenderer.render(template, variables, cases);
-    List<String> labels = new ArrayList<>(chats.keySet());
-    return IntStream.range(0, labels.size())
-        .mapToObj(
-            i ->
+    return ReferenceRenderer.renderOrdinaryChats(template, variables).stream()
+        .map(
+            rendered ->
                 DynamicTest.dynamicTest(
-                    labels.get(i),
+                    rendered.label(),
                     () -> {
-                      int[] expectedPrompt = idsOf(texts.get(2 * i).text());
-                      int[] full = idsOf(texts.get(2 * i + 1).text());
+                      int[] expectedPrompt = idsOf(rendered.promptText());
+                      int[] full = idsOf(rendered.fullText());
                       assertThat(full).startsWith(expectedPrompt);
                       int end = indexOf(full, endId, expectedPrompt.length);
                       int[] expectedResponse =
                           Arrays.copyOfRange(full, expectedPrompt.length, end + 1);
 
-                      EncodedPair pair = encode(chat, chats.get(labels.get(i)).pair());
+                      EncodedPair pair = encode(chat, rendered.conversation().pair());
 
                       assertThat(pair.promptIds()).containsExactly(expectedPrompt);
                       assertThat(pair.responseIds()).containsExactly(expectedResponse);

@@ -68,24 +68,14 @@ class TestPromptEndingInText {
 
   @TestFactory
   Stream<DynamicTest> responseContinuesThePromptTextAndEndsAtImEnd() {
-    Map<String, Conversations.Conversation> chats = Conversations.ordinary();
-    List<ReferenceRenderer.Case> cases = new ArrayList<>();
-    chats.values()
-        .forEach(
-            c -> {
-              cases.add(new ReferenceRenderer.Case(c.prompt(), true));
-              cases.add(new ReferenceRenderer.Case(c.full(), false));
-            });
-    List<ReferenceRenderer.Result> texts = ReferenceRenderer.render(template, variables, cases);
-    List<String> labels = new ArrayList<>(chats.keySet());
-    return IntStream.range(0, labels.size())
-        .mapToObj(
-            i ->
+    return ReferenceRenderer.renderOrdinaryChats(template, variables).stream()
+        .map(
+            chat ->
                 DynamicTest.dynamicTest(
-                    labels.get(i),
+                    chat.label(),
                     () -> {
-                      String promptText = texts.get(2 * i).text();
-                      String fullText = texts.get(2 * i + 1).text();
+                      String promptText = chat.promptText();
+                      String fullText = chat.fullText();
                       assertThat(promptText).endsWith("<|im_start|>assistant\n");
                       assertThat(fullText).endsWith("<|im_end|>\n");
                       int[] expectedPrompt = ArtefactVariants.ids(original, promptText, false);
@@ -98,7 +88,7 @@ class TestPromptEndingInText {
                       int[] expectedResponse =
                           Arrays.copyOfRange(full, expectedPrompt.length, lastImEnd + 1);
 
-                      EncodedPair pair = encoder.encode(chats.get(labels.get(i)).pair()).value();
+                      EncodedPair pair = encoder.encode(chat.conversation().pair()).value();
 
                       assertThat(pair.promptIds()).containsExactly(expectedPrompt);
                       assertThat(pair.responseIds()).containsExactly(expectedResponse);
