@@ -37,7 +37,8 @@ public final class PaddingPlan {
     int tasks = options.integer("tasks", 2);
     int lengthMax = options.integer("length-max", EngineBenchmark.LENGTH_MAX_DEFAULT);
     List<Integer> sizes = integers(options.text("sizes", "10,100,1000"));
-    List<Integer> budgets = integers(options.text("max-tokens", String.valueOf(TokenBudget.MAX_TOKENS_PER_BATCH_DEFAULT)));
+    List<Integer> budgets =
+        integers(options.text("max-tokens", String.valueOf(TokenBudget.MAX_TOKENS_PER_BATCH_DEFAULT)));
 
     int largest = sizes.stream().mapToInt(Integer::intValue).max().orElseThrow();
     int[] lengths = encodedLengths(model, largest, lengthMax); // [2 * largest], -1 for rejected pairs
