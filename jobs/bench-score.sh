@@ -6,7 +6,7 @@
 #   beside the padding the batcher plans for these and for 1,000 comparisons (no model run);
 # - the peak resident memory (VmHWM) of the job's JVM at 1x and 10x the input, under a fixed -Xmx and a
 #   token budget small enough (batch.max-tokens=2048) that the 1x input already fills whole batches, so
-#   that the two runs differ in input size only.
+#   that the two runs differ mostly in input size.
 #
 #   jobs/bench-score.sh [--comparisons N]
 #
@@ -29,7 +29,8 @@ OUT="$BUILD_DIR/bench/score"
 MODEL="$ROOT/target/artefacts/stories260K"
 MASTER='local[2]'
 TASKS=2
-# Four rows of length.max 512: every task of the 1x input (ten pairs) fills at least one such batch.
+# Four rows of length.max 512. With the default 100 comparisons, the 1x input's first task fills one such
+# batch and its second task's largest batch is 3 x 443 tokens; the 10x input's tasks both fill one.
 MEMORY_RUN_MAX_TOKENS=2048
 COMPARISONS=100
 while [[ $# -gt 0 ]]; do

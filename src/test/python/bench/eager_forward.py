@@ -3,9 +3,9 @@
 Reads the batches the Java engine ran (unpadded token ids per row, written by
 ``dev.endoreward.bench.EngineBenchmark --batches-out``), right-pads each with the pad id under a zero
 attention mask as the engine does, and times the eager llama2.c model's forward pass to full float32
-logits, then the float32 logsumexp over the vocabulary and the gather of each next token's logit. As on the
-Java side, a first pass over every batch warms up (the native allocator grows on it) and is reported apart
-from the timed second pass. Prints the figures and optionally writes them as JSON.
+logits, then the float32 logsumexp over the vocabulary and the gather of each next token's logit. As on
+the Java side, a first pass over every batch warms up and is reported apart from the timed second pass.
+Prints the figures and optionally writes them as JSON.
 
     /usr/bin/python3 src/test/python/bench/eager_forward.py --checkpoint stories260K.bin \\
         --batches batches.json [--threads N] [--result-out FILE]

@@ -32,9 +32,9 @@ import java.util.concurrent.Future;
 /**
  * Measures the Java engine's throughput on the fixed HH-RLHF pair set: a first (cold) pass over every pair,
  * which also warms the engine up, then the timed pass over every pair. The cold pass pays what a fresh JVM
- * pays once: the TorchScript executor's profiling and optimisation, and the native allocator's first
- * growth. Prints the figures, and optionally writes them as JSON and writes the
- * timed pass's exact batches for the eager Python baseline to replay.
+ * pays once, such as the TorchScript executor's profiling and optimisation of the graph. Prints the figures,
+ * and optionally writes them as JSON and writes the timed pass's exact batches for the eager Python
+ * baseline to replay.
  *
  * <pre>
  *   EngineBenchmark [--model DIR] [--comparisons 100] [--length-max 512] [--threads N] [--scorers 1]
