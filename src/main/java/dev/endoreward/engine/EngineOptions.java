@@ -54,8 +54,4 @@ public record EngineOptions(
   public Path artefactPath() {
     return Path.of(artefactDir);
   }
-
-  public EngineOptions withDevice(DeviceSpec newDevice) {
-    return new EngineOptions(artefactDir, newDevice, templateMode, reward, budget, maxLength, overlongPromptPolicy);
-  }
 }
