@@ -4,12 +4,15 @@
 #   jobs/export-model.sh --format llama2c --checkpoint <model.bin> --tokenizer <tokenizer.bin> --output <dir>
 #   jobs/export-model.sh --format hf --model <dir or hub id> --output <dir> [--dtype float32|bfloat16|float16]
 #
-# Runs with the system Python (EXPORT_PYTHON overrides it), which needs torch; the hf format also needs
-# transformers.
+# Runs with the project's Python (jobs/python.sh), which needs torch; the hf format also needs
+# transformers, which that Python may lack, so EXPORT_PYTHON, when set, names the exporter's
+# interpreter in place of ENDOREWARD_PYTHON.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-python="${EXPORT_PYTHON:-/usr/bin/python3}"
+if [[ -n "${EXPORT_PYTHON:-}" ]]; then
+  export ENDOREWARD_PYTHON="${EXPORT_PYTHON}"
+fi
 
 export PYTHONPATH="${repo_root}/src/main/python${PYTHONPATH:+:${PYTHONPATH}}"
-exec "${python}" -m endoreward_export "$@"
+exec "${repo_root}/jobs/python.sh" -m endoreward_export "$@"

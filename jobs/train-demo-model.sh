@@ -10,12 +10,12 @@
 # Every step is seeded: a rerun writes the same data and sample, and the same weights up to the
 # last bits, which can differ between CPUs and torch builds.
 # Environment:
-#   EXPORT_PYTHON  the Python to run (default /usr/bin/python3), with torch and jinja2.
-#   WORK_DIR       where the training data and evaluation report go (default target/demo-model).
+#   ENDOREWARD_PYTHON  the Python to run (see jobs/python.sh), with torch and jinja2.
+#   WORK_DIR           where the training data and evaluation report go (default target/demo-model).
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-python="${EXPORT_PYTHON:-/usr/bin/python3}"
+python="${repo_root}/jobs/python.sh"
 work_dir="${WORK_DIR:-${repo_root}/target/demo-model}"
 
 export PYTHONPATH="${repo_root}/src/main/python${PYTHONPATH:+:${PYTHONPATH}}"

@@ -25,9 +25,6 @@ import java.util.stream.Stream;
  * so parallel builds share them; a file lock makes sure only one process builds each.
  */
 public final class SharedFixtures {
-  /** Debian's interpreter, which has torch and jinja2; the one on PATH has neither. */
-  public static final String PYTHON = "/usr/bin/python3";
-
   private static final long EXPORT_TIMEOUT_MINUTES = 10;
   private static final Object JVM_LOCK = new Object();
 
@@ -108,7 +105,7 @@ public final class SharedFixtures {
   }
 
   /**
-   * Runs {@code /usr/bin/python3 args} in the project folder with
+   * Runs {@code jobs/python.sh args} (the project's interpreter) in the project folder with
    * {@code PYTHONPATH=src/main/python:src/test/python} and {@code ENDOREWARD_SHARED} set,
    * feeding {@code stdin}; returns stdout.
    *
@@ -116,7 +113,7 @@ public final class SharedFixtures {
    */
   public static String runPython(List<String> args, String stdin) {
     List<String> command = new ArrayList<>();
-    command.add(PYTHON);
+    command.add(projectDir().resolve("jobs/python.sh").toString());
     command.addAll(args);
     return runCommand(command, stdin, EXPORT_TIMEOUT_MINUTES);
   }
