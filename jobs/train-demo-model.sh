@@ -18,10 +18,10 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 python="${repo_root}/jobs/python.sh"
 work_dir="${WORK_DIR:-${repo_root}/target/demo-model}"
 
-export PYTHONPATH="${repo_root}/src/main/python${PYTHONPATH:+:${PYTHONPATH}}"
+export PYTHONPATH="${repo_root}/src/main/python:${repo_root}/src/demo/python${PYTHONPATH:+:${PYTHONPATH}}"
 mkdir -p "${work_dir}"
-"${python}" -m endoreward_export.demo.generate --output "${work_dir}/train.jsonl"
-"${python}" -m endoreward_export.demo.train --data "${work_dir}/train.jsonl" --output "${repo_root}/src/demo/model"
-"${python}" -m endoreward_export.demo.evaluate --model "${repo_root}/src/demo/model" \
+"${python}" -m endoreward_demo.generate --output "${work_dir}/train.jsonl"
+"${python}" -m endoreward_demo.train --data "${work_dir}/train.jsonl" --output "${repo_root}/src/demo/model"
+"${python}" -m endoreward_demo.evaluate --model "${repo_root}/src/demo/model" \
   --report "${work_dir}/evaluation.json"
-"${python}" -m endoreward_export.demo.sample --output "${repo_root}/src/demo/sample"
+"${python}" -m endoreward_demo.sample --output "${repo_root}/src/demo/sample"

@@ -4,7 +4,7 @@ import operator
 import re
 import unittest
 
-from endoreward_export.demo import arithmetic, evaluate, generate
+from endoreward_demo import arithmetic, evaluate, generate
 
 QUESTION = re.compile(r"^(?:What is |Compute )?(\d+) (\+|-|\*|plus|minus|times) (\d+)(?:\?|\.| = \?)$")
 RESPONSE = re.compile(r"^(\d+) ([-+*]) (\d+) = (\d+)$")

@@ -3,8 +3,8 @@
 import json
 import unittest
 
-from endoreward_export.demo import chat, generate, train
-from endoreward_export.demo import tokenizer as demo_tokenizer
+from endoreward_demo import chat, generate, train
+from endoreward_demo import tokenizer as demo_tokenizer
 from fixtures import REPO_ROOT
 from render_chat_template import compile_template, render_case
 

@@ -6,8 +6,8 @@ import unittest
 
 import torch
 
-from endoreward_export.demo import evaluate
-from endoreward_export.demo import tokenizer as demo_tokenizer
+from endoreward_demo import evaluate
+from endoreward_demo import tokenizer as demo_tokenizer
 from fixtures import REPO_ROOT
 
 MODEL_DIR = REPO_ROOT / "src" / "demo" / "model"

@@ -6,8 +6,8 @@ import json
 import unittest
 from collections import defaultdict
 
-from endoreward_export.demo import chat, sample
-from endoreward_export.demo import tokenizer as demo_tokenizer
+from endoreward_demo import chat, sample
+from endoreward_demo import tokenizer as demo_tokenizer
 from fixtures import REPO_ROOT, scratch_dir
 from test_demo_arithmetic import RESPONSE, solve
 

@@ -4,7 +4,7 @@ import json
 import re
 import unittest
 
-from endoreward_export.demo import tokenizer as demo_tokenizer
+from endoreward_demo import tokenizer as demo_tokenizer
 from fixtures import REPO_ROOT
 
 MODEL_DIR = REPO_ROOT / "src" / "demo" / "model"

@@ -5,8 +5,8 @@ import unittest
 
 import torch
 
-from endoreward_export.demo import chat, evaluate, train
-from endoreward_export.demo import tokenizer as demo_tokenizer
+from endoreward_demo import chat, evaluate, train
+from endoreward_demo import tokenizer as demo_tokenizer
 from endoreward_export.llama import Llama, LlamaConfig
 from endoreward_export.reward_head import RewardHead
 

@@ -106,8 +106,8 @@ public final class SharedFixtures {
 
   /**
    * Runs {@code jobs/python.sh args} (the project's interpreter) in the project folder with
-   * {@code PYTHONPATH=src/main/python:src/test/python} and {@code ENDOREWARD_SHARED} set,
-   * feeding {@code stdin}; returns stdout.
+   * {@code PYTHONPATH=src/main/python:src/demo/python:src/test/python} and
+   * {@code ENDOREWARD_SHARED} set, feeding {@code stdin}; returns stdout.
    *
    * @throws IllegalStateException with stderr if Python exits non-zero
    */
@@ -156,7 +156,11 @@ public final class SharedFixtures {
         .environment()
         .put(
             "PYTHONPATH",
-            project.resolve("src/main/python") + ":" + project.resolve("src/test/python"));
+            String.join(
+                ":",
+                project.resolve("src/main/python").toString(),
+                project.resolve("src/demo/python").toString(),
+                project.resolve("src/test/python").toString()));
     builder.environment().put("ENDOREWARD_SHARED", sharedDir().toString());
     builder.environment().put("DJL_OFFLINE", "true");
     builder.environment().put("OPT_OUT_TRACKING", "true");

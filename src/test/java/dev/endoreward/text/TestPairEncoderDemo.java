@@ -20,13 +20,13 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The demo model's character-level tokenizer and chat template, against the Python code that
- * builds its training sequences ({@code endoreward_export.demo.chat.encode_pair}).
+ * builds its training sequences ({@code endoreward_demo.chat.encode_pair}).
  */
 class TestPairEncoderDemo {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PYTHON_ENCODER =
       "import json, sys\n"
-          + "from endoreward_export.demo import chat, tokenizer\n"
+          + "from endoreward_demo import chat, tokenizer\n"
           + "t = tokenizer.DemoTokenizer()\n"
           + "out = []\n"
           + "for c in json.load(sys.stdin):\n"

@@ -4,7 +4,7 @@ The loss covers the response tokens only (``37 + 48 = 85`` and the closing ``<|e
 questions are random numbers, so predicting them would only add noise. This is the paper's
 setting in miniature, imitation of expert data, whose logits the scorer reads as soft Q-values.
 
-Usage: ``python -m endoreward_export.demo.train --data train.jsonl --output src/demo/model``
+Usage: ``python -m endoreward_demo.train --data train.jsonl --output src/demo/model``
 """
 
 import argparse
@@ -18,9 +18,9 @@ import types
 import torch
 import torch.nn.functional as F
 
+from endoreward_demo import chat, generate
+from endoreward_demo import tokenizer as demo_tokenizer
 from endoreward_export.artefact import write_artefact
-from endoreward_export.demo import chat, generate
-from endoreward_export.demo import tokenizer as demo_tokenizer
 from endoreward_export.llama import Llama, LlamaConfig
 
 IGNORE = -100

@@ -1,13 +1,13 @@
 """Writes the demo model's training data: correct responses to training-split arithmetic questions.
 
-Usage: ``python -m endoreward_export.demo.generate --output target/demo-model/train.jsonl``
+Usage: ``python -m endoreward_demo.generate --output target/demo-model/train.jsonl``
 """
 
 import argparse
 import json
 import os
 
-from endoreward_export.demo import arithmetic
+from endoreward_demo import arithmetic
 
 TRAINING_SEED = 1
 TRAINING_EXAMPLES = 200_000

@@ -3,7 +3,7 @@
 import jinja2.ext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from endoreward_export.demo import tokenizer as demo_tokenizer
+from endoreward_demo import tokenizer as demo_tokenizer
 
 
 class TemplateError(Exception):

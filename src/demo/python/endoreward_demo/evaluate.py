@@ -8,7 +8,7 @@ gamma = 1 and a terminal value of zero:
 - ``logprob = sum_k (c_k - LSE_k)``;
 - ``reward = sum_{k<R} (c_k - LSE_{k+1}) + c_R``.
 
-Usage: ``python -m endoreward_export.demo.evaluate --model src/demo/model --report report.json``
+Usage: ``python -m endoreward_demo.evaluate --model src/demo/model --report report.json``
 """
 
 import argparse
@@ -18,8 +18,8 @@ from collections import defaultdict
 
 import torch
 
-from endoreward_export.demo import arithmetic, chat
-from endoreward_export.demo import tokenizer as demo_tokenizer
+from endoreward_demo import arithmetic, chat
+from endoreward_demo import tokenizer as demo_tokenizer
 
 EVALUATION_SEED = 2
 EVALUATION_QUESTIONS = 600

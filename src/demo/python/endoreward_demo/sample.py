@@ -6,7 +6,7 @@ maximum length (scored with its start cut off), and rows that must be rejected: 
 response, an empty response and a response longer than the maximum length.
 ``messages.jsonl`` holds ``{"id", "messages"}`` rows whose last message is the assistant answer.
 
-Usage: ``python -m endoreward_export.demo.sample --output src/demo/sample``
+Usage: ``python -m endoreward_demo.sample --output src/demo/sample``
 """
 
 import argparse
@@ -14,8 +14,8 @@ import json
 import os
 import random
 
-from endoreward_export.demo import arithmetic, evaluate
-from endoreward_export.demo import tokenizer as demo_tokenizer
+from endoreward_demo import arithmetic, evaluate
+from endoreward_demo import tokenizer as demo_tokenizer
 
 SAMPLE_SEED = 3
 PAIR_ROWS = 200
