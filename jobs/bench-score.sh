@@ -13,18 +13,12 @@
 #   --comparisons  HH-RLHF harmless-test comparisons in the 10x input, two pairs each (default 100, a
 #                  multiple of 10); the 1x input is its first tenth
 #
-# Environment:
-#   ENDOREWARD_BUILD_DIR  the Maven build folder (default <project>/target); results go to its bench/score/
-#   ENDOREWARD_SHARED     the shared data folder (default <project>/../shared)
-#   BENCH_JAVA_OPTS       options of every benchmark JVM, the job's included (default -Xmx2g)
-#   BENCH_PYTHON          the interpreter that prints the tables (default /usr/bin/python3)
+# Environment: ENDOREWARD_BUILD_DIR (results go to its bench/score/) and those of bench-common.sh;
+# BENCH_JAVA_OPTS applies to the job's JVM too. The project's interpreter (jobs/python.sh) prints the tables.
 set -euo pipefail
+# shellcheck source=SCRIPTDIR/bench-common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/bench-common.sh"
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BUILD_DIR="${ENDOREWARD_BUILD_DIR:-$ROOT/target}"
-SHARED="$(cd "${ENDOREWARD_SHARED:-$ROOT/../shared}" && pwd)"
-PYTHON="${BENCH_PYTHON:-/usr/bin/python3}"
-JAVA_OPTS_TEXT="${BENCH_JAVA_OPTS:--Xmx2g}"
 OUT="$BUILD_DIR/bench/score"
 MODEL="$ROOT/target/artefacts/stories260K"
 MASTER='local[2]'
@@ -46,21 +40,13 @@ fi
 # The job gives each of its concurrent tasks an equal share of the cores; the engine alone gets the same.
 THREADS_PER_TASK=$(( $(nproc) / TASKS > 0 ? $(nproc) / TASKS : 1 ))
 
-# DJL must never download engines nor send start-up telemetry.
-export DJL_OFFLINE=true OPT_OUT_TRACKING=true
 cd "$ROOT"
 
-echo "Building the benchmarks and the score job into $BUILD_DIR ..." >&2
-mvn -q -B -DskipPythonTests=true -Dbuild.dir="$BUILD_DIR" test-compile \
-  dependency:build-classpath@local-run-classpath \
-  dependency:build-classpath -Dmdep.outputFile="$BUILD_DIR/bench-classpath.txt" -Dmdep.includeScope=test >&2
+# Built here as jobs/score.sh builds it, so that no measured run of the job includes a build.
+ensure_built
+build_benchmarks
 rm -rf "$OUT"
 mkdir -p "$OUT"
-
-# shellcheck disable=SC2206 # the options are a list, split on spaces on purpose.
-JAVA_OPTS=($JAVA_OPTS_TEXT)
-BENCH_JAVA=(java "${JAVA_OPTS[@]}" -Dai.djl.offline=true -DOPT_OUT_TRACKING=true "-Dendoreward.shared=$SHARED"
-  -cp "$BUILD_DIR/test-classes:$BUILD_DIR/classes:$(cat "$BUILD_DIR/bench-classpath.txt")")
 
 # Runs a command that execs one JVM, polling the JVM's peak resident memory (VmHWM only grows, so the last
 # reading is the peak) until it exits. Writes its stdout to $OUT/NAME.out, its stderr to $OUT/NAME.log, and
@@ -78,7 +64,7 @@ measure() {
     sleep 0.1
   done
   wait "$pid" || { echo "Cannot benchmark $name: it failed" >&2; tail -n 40 "$OUT/$name.log" >&2; exit 1; }
-  awk -v peak="$peak_kib" -v start="$start" -v end="$(date +%s.%N)" -v load="$load" -v opts="$JAVA_OPTS_TEXT" \
+  awk -v peak="$peak_kib" -v start="$start" -v end="$(date +%s.%N)" -v load="$load" -v opts="$BENCH_JAVA_OPTS_TEXT" \
     'BEGIN { printf "{\"peak_rss_kib\": %d, \"seconds\": %.3f, \"load_average_before\": %s, \"java_opts\": \"%s\"}\n",
              peak, end - start, load, opts }' >"$OUT/$name.process.json"
 }
@@ -88,7 +74,7 @@ score_job() {
   local name="$1" input="$2"
   shift 2
   echo "Score job $name ..." >&2
-  measure "$name" env SPARK_MASTER="$MASTER" ENDOREWARD_JAVA_OPTS="$JAVA_OPTS_TEXT" ENDOREWARD_BUILD_DIR="$BUILD_DIR" \
+  measure "$name" env SPARK_MASTER="$MASTER" ENDOREWARD_JAVA_OPTS="$BENCH_JAVA_OPTS_TEXT" ENDOREWARD_BUILD_DIR="$BUILD_DIR" \
     "$ROOT/jobs/score.sh" --model "$MODEL" --input "$OUT/$input" --output "$OUT/$name" \
     --set template.mode=plain --set length.max=512 "$@"
 }
@@ -115,4 +101,4 @@ score_job job-10x-unsorted input-10x --set batch.sort-by-length=false
 score_job memory-1x input-1x --set "batch.max-tokens=$MEMORY_RUN_MAX_TOKENS"
 score_job memory-10x input-10x --set "batch.max-tokens=$MEMORY_RUN_MAX_TOKENS"
 
-"$PYTHON" "$ROOT/src/test/python/bench/tables.py" score "$OUT"
+"$ROOT/jobs/python.sh" "$ROOT/src/test/python/bench/tables.py" score "$OUT"

@@ -6,24 +6,19 @@
 #
 # Environment:
 #   SPARK_MASTER          Spark master URL (default local[*]). Local masters bind Spark to 127.0.0.1.
-#   ENDOREWARD_JAVA_OPTS  extra JVM options, e.g. "-Xmx16g -Dspark.sql.shuffle.partitions=8".
-#   ENDOREWARD_BUILD_DIR  the Maven build folder to run from (default <project>/target).
-# Exit codes: 0 done, 1 the job failed, 2 bad command line, configuration, model or input.
+#   ENDOREWARD_JAVA_OPTS  extra JVM options, split on whitespace, e.g. "-Xmx16g -Dspark.sql.shuffle.partitions=8".
+#   ENDOREWARD_BUILD_DIR  the Maven build folder to run from (default <project>/target); the project is
+#                         built into it first whenever pom.xml or a file under src/main/ is newer than the
+#                         last build.
+# Exit codes: 0 done, 1 the build or the job failed, 2 bad command line, configuration, model or input.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BUILD_DIR="${ENDOREWARD_BUILD_DIR:-$ROOT/target}"
-CLASSES="$BUILD_DIR/classes"
-CLASSPATH_FILE="$BUILD_DIR/classpath.txt"
+# shellcheck source=SCRIPTDIR/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-# Build when never built, or when the dependencies may have changed since the class path was written.
-if [[ ! -d "$CLASSES" || ! -f "$CLASSPATH_FILE" || "$ROOT/pom.xml" -nt "$CLASSPATH_FILE" ]]; then
-  echo "Building endoreward into $BUILD_DIR ..." >&2
-  (cd "$ROOT" && mvn -q -B -Dmaven.test.skip=true -DskipPythonTests=true -Dbuild.dir="$BUILD_DIR" package) >&2
-fi
-
-# DJL must never download engines nor send start-up telemetry.
-export DJL_OFFLINE=true OPT_OUT_TRACKING=true
+ensure_built
+# Read here, not inside the java command line, where a failed read would go unnoticed.
+DEPENDENCIES="$(<"$CLASSPATH_FILE")"
 
 MASTER="${SPARK_MASTER:-local[*]}"
 LOCAL_OPTS=()
@@ -51,8 +46,7 @@ ADD_OPENS=(
   -Djdk.reflect.useDirectMethodHandle=false
 )
 
-# shellcheck disable=SC2206 # ENDOREWARD_JAVA_OPTS is a list of options, split on spaces on purpose.
-EXTRA_OPTS=(${ENDOREWARD_JAVA_OPTS:-})
+split_words EXTRA_OPTS "${ENDOREWARD_JAVA_OPTS:-}"
 
 exec java "${ADD_OPENS[@]}" \
   "-Dspark.master=$MASTER" "${LOCAL_OPTS[@]}" \
@@ -60,5 +54,5 @@ exec java "${ADD_OPENS[@]}" \
   "-Dendoreward.home=$ROOT" \
   "-Dlog4j2.configurationFile=$ROOT/conf/log4j2-local.properties" \
   "${EXTRA_OPTS[@]}" \
-  -cp "$CLASSES:$(cat "$CLASSPATH_FILE")" \
+  -cp "$CLASSES:$DEPENDENCIES" \
   dev.endoreward.cli.Main score "$@"

@@ -1,31 +1,16 @@
-# Shared by jobs/submit-*.sh (sourced, not run): finds or builds the jobs jar, finds spark-submit, and
-# turns the score command's arguments into spark-submit's. Environment read here:
-#   JOBS_JAR              the jar to submit: a local file, or a URI the cluster can read
-#                         (local:///opt/endoreward/endoreward-jobs.jar inside an image, hdfs://, s3a://).
-#                         Default: the jar built under ENDOREWARD_BUILD_DIR, built when missing.
-#   ENDOREWARD_BUILD_DIR  the Maven build folder (default <project>/target).
-#   SPARK_HOME            where spark-submit lives (default: spark-submit on the PATH).
-
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BUILD_DIR="${ENDOREWARD_BUILD_DIR:-$ROOT/target}"
-
-# Every JVM spark-submit starts here (the client-mode driver) runs DJL offline, without telemetry.
-export DJL_OFFLINE=true OPT_OUT_TRACKING=true
-
-# Prints the jar to submit, building the project first when there is none.
-jobs_jar() {
-  if [[ -n "${JOBS_JAR:-}" ]]; then
-    echo "$JOBS_JAR"
-    return
-  fi
-  local jars=("$BUILD_DIR"/endoreward-*-jobs.jar)
-  if [[ ! -f "${jars[0]}" ]]; then
-    echo "Building the jobs jar into $BUILD_DIR ..." >&2
-    (cd "$ROOT" && mvn -q -B -Dmaven.test.skip=true -DskipPythonTests=true -Dbuild.dir="$BUILD_DIR" package) >&2
-    jars=("$BUILD_DIR"/endoreward-*-jobs.jar)
-  fi
-  echo "${jars[0]}"
-}
+# shellcheck shell=bash
+# Shared by jobs/submit-*.sh (sourced, not run): submit_score turns the score command's arguments into
+# spark-submit's, with the jobs jar, built first when needed. Environment read here:
+#   JOBS_JAR                 the jar to submit: a local file, or a URI the cluster can read
+#                            (local:///opt/endoreward/endoreward-jobs.jar inside an image, hdfs://, s3a://).
+#                            Default: the jar built under ENDOREWARD_BUILD_DIR, built when missing or older
+#                            than the sources.
+#   SPARK_CONF_FILE          spark-submit's --properties-file (each script sets its default).
+#   SPARK_SUBMIT_OPTS_EXTRA  more spark-submit options, split on whitespace.
+#   SPARK_HOME               where spark-submit lives (default: spark-submit on the PATH).
+# and those of common.sh.
+# shellcheck source=SCRIPTDIR/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 # Prints the spark-submit to run.
 spark_submit() {
@@ -34,6 +19,24 @@ spark_submit() {
   else
     command -v spark-submit || { echo "Cannot find spark-submit: set SPARK_HOME or put it on the PATH" >&2; exit 2; }
   fi
+}
+
+# Sets JAR to the jar to submit: JOBS_JAR, else the one in BUILD_DIR, built first when needed. Not meant
+# for $(...), where a failing build would not stop the script.
+JAR=""
+choose_jobs_jar() {
+  if [[ -n "${JOBS_JAR:-}" ]]; then
+    JAR="$JOBS_JAR"
+    return
+  fi
+  ensure_built
+  local jars
+  mapfile -t jars < <(jobs_jars)
+  if (( ${#jars[@]} != 1 )); then
+    echo "Cannot choose the jobs jar: $BUILD_DIR holds ${#jars[@]} (${jars[*]}); delete the stale ones or set JOBS_JAR" >&2
+    exit 2
+  fi
+  JAR="${jars[0]}"
 }
 
 # prepare_score_args DEPLOY_MODE ARGS...
@@ -72,10 +75,24 @@ prepare_score_args() {
   fi
 }
 
-# Prints "--files a,b" arguments for spark-submit, one per line, or nothing when no file is shipped.
-files_option() {
-  if [[ ${#SHIPPED_FILES[@]} -gt 0 ]]; then
-    local IFS=,
-    printf '%s\n' --files "${SHIPPED_FILES[*]}"
+# submit_score MASTER DEPLOY_MODE ARGS...: replaces this shell with spark-submit running the score job
+# on MASTER with ARGS, the Spark settings of SPARK_CONF_FILE, and SHIPPED_FILES sent along with --files.
+submit_score() {
+  local master="$1" mode="$2"
+  shift 2
+  prepare_score_args "$mode" "$@"
+  local files=() extra submit
+  if (( ${#SHIPPED_FILES[@]} > 0 )); then
+    files=(--files "$(IFS=,; echo "${SHIPPED_FILES[*]}")")
   fi
+  split_words extra "${SPARK_SUBMIT_OPTS_EXTRA:-}"
+  submit="$(spark_submit)"
+  choose_jobs_jar
+  exec "$submit" \
+    --master "$master" \
+    --deploy-mode "$mode" \
+    --properties-file "$SPARK_CONF_FILE" \
+    --class dev.endoreward.cli.Main \
+    "${files[@]}" "${extra[@]}" \
+    "$JAR" score "${SCORE_ARGS[@]}"
 }

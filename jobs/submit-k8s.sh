@@ -9,24 +9,12 @@
 # Environment: SPARK_MASTER (required, k8s://https://<api server>), DEPLOY_MODE cluster (default; the
 # properties file travels with --files through spark.kubernetes.file.upload.path) or client,
 # JOBS_JAR (best: the jar inside the image, local:///...), SPARK_CONF_FILE (default conf/spark-k8s.conf),
-# SPARK_SUBMIT_OPTS_EXTRA (more spark-submit options, split on spaces), and those of submit-common.sh.
+# and those of submit-common.sh.
 set -euo pipefail
+# shellcheck source=SCRIPTDIR/submit-common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/submit-common.sh"
 
 : "${SPARK_MASTER:?Set SPARK_MASTER to the Kubernetes API server, e.g. k8s://https://kube-api:6443}"
 DEPLOY_MODE="${DEPLOY_MODE:-cluster}"
 SPARK_CONF_FILE="${SPARK_CONF_FILE:-$ROOT/conf/spark-k8s.conf}"
-prepare_score_args "$DEPLOY_MODE" "$@"
-mapfile -t FILES < <(files_option)
-# shellcheck disable=SC2206 # a list of options, split on spaces on purpose
-EXTRA=(${SPARK_SUBMIT_OPTS_EXTRA:-})
-SUBMIT="$(spark_submit)"
-JAR="$(jobs_jar)"
-
-exec "$SUBMIT" \
-  --master "$SPARK_MASTER" \
-  --deploy-mode "$DEPLOY_MODE" \
-  --properties-file "$SPARK_CONF_FILE" \
-  --class dev.endoreward.cli.Main \
-  "${FILES[@]}" "${EXTRA[@]}" \
-  "$JAR" score "${SCORE_ARGS[@]}"
+submit_score "$SPARK_MASTER" "$DEPLOY_MODE" "$@"

@@ -5,25 +5,13 @@
 #   SPARK_MASTER=spark://master:7077 jobs/submit-standalone.sh \
 #     --model /models/qwen2.5-0.5b --input hdfs:///pairs/ --output hdfs:///scored/run1 [--conf FILE] [--set k=v ...]
 #
-# Environment: SPARK_MASTER (required), SPARK_CONF_FILE (default conf/spark-standalone.conf),
-# SPARK_SUBMIT_OPTS_EXTRA (more spark-submit options, split on spaces), and those of submit-common.sh.
-# The workers must offer their GPUs (spark.worker.resource.gpu.*): see docs/gpu-cluster.md.
+# Environment: SPARK_MASTER (required), SPARK_CONF_FILE (default conf/spark-standalone.conf), and those
+# of submit-common.sh. The workers must offer their GPUs (spark.worker.resource.gpu.*): see "Running on a
+# GPU cluster" in README.md.
 set -euo pipefail
+# shellcheck source=SCRIPTDIR/submit-common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/submit-common.sh"
 
 : "${SPARK_MASTER:?Set SPARK_MASTER to the cluster, e.g. spark://master:7077}"
 SPARK_CONF_FILE="${SPARK_CONF_FILE:-$ROOT/conf/spark-standalone.conf}"
-prepare_score_args client "$@"
-mapfile -t FILES < <(files_option)
-# shellcheck disable=SC2206 # a list of options, split on spaces on purpose
-EXTRA=(${SPARK_SUBMIT_OPTS_EXTRA:-})
-SUBMIT="$(spark_submit)"
-JAR="$(jobs_jar)"
-
-exec "$SUBMIT" \
-  --master "$SPARK_MASTER" \
-  --deploy-mode client \
-  --properties-file "$SPARK_CONF_FILE" \
-  --class dev.endoreward.cli.Main \
-  "${FILES[@]}" "${EXTRA[@]}" \
-  "$JAR" score "${SCORE_ARGS[@]}"
+submit_score "$SPARK_MASTER" client "$@"

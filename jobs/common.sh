@@ -1,0 +1,62 @@
+# shellcheck shell=bash
+# Shared by the scripts under jobs/ (sourced, not run): the project and build folders, the Maven builds,
+# and option lists read from the environment. Environment read here:
+#   ENDOREWARD_BUILD_DIR  the Maven build folder (default <project>/target).
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${ENDOREWARD_BUILD_DIR:-$ROOT/target}"
+# What the package build leaves besides the jobs jar: jobs/score.sh runs these classes on this class path
+# (the pom's local-run-classpath).
+CLASSES="$BUILD_DIR/classes"
+CLASSPATH_FILE="$BUILD_DIR/classpath.txt"
+# Touched when a package build starts, kept only when it succeeds: sources newer than it were not built.
+BUILD_STAMP="$BUILD_DIR/package-build.stamp"
+
+# Every JVM started from here, Maven's included, runs DJL offline, without telemetry.
+export DJL_OFFLINE=true OPT_OUT_TRACKING=true
+
+# maven_build MESSAGE MAVEN_ARGS...: prints MESSAGE, then runs Maven on the project into BUILD_DIR with
+# its output on stderr. Exits the script when the build fails, so that nothing runs stale or missing classes.
+maven_build() {
+  local message="$1" status=0
+  shift
+  echo "$message" >&2
+  (cd "$ROOT" && mvn -q -B -DskipPythonTests=true "-Dbuild.dir=$BUILD_DIR" "$@") >&2 || status=$?
+  if (( status != 0 )); then
+    echo "Cannot build endoreward into $BUILD_DIR: mvn failed with exit status $status (its output is above)" >&2
+    exit 1
+  fi
+}
+
+# Prints the jobs jars in BUILD_DIR, one a line (the project version is in the name); fails when there is none.
+jobs_jars() {
+  compgen -G "$BUILD_DIR/endoreward-*-jobs.jar"
+}
+
+# Succeeds when pom.xml or anything under src/main/ changed after BUILD_STAMP was touched. Adding, removing
+# or renaming a file changes its folder's time, so find sees those too.
+sources_changed() {
+  local changed
+  changed="$(find "$ROOT/pom.xml" "$ROOT/src/main" -newer "$BUILD_STAMP" -print -quit)" \
+    || { echo "Cannot tell whether the sources changed since the last build: find failed" >&2; exit 1; }
+  [[ -n "$changed" ]]
+}
+
+# Runs the package build (no tests) unless its outputs are there and no source changed since it last
+# succeeded: the quick path is a few file tests and one find.
+ensure_built() {
+  if [[ -f "$BUILD_STAMP" && -d "$CLASSES" && -f "$CLASSPATH_FILE" ]] && jobs_jars >/dev/null && ! sources_changed; then
+    return
+  fi
+  mkdir -p "$BUILD_DIR"
+  # The stamp takes the time before the build, so that a source edited during the build counts as changed.
+  touch "$BUILD_STAMP.new"
+  maven_build "Building endoreward into $BUILD_DIR ..." -Dmaven.test.skip=true package
+  mv "$BUILD_STAMP.new" "$BUILD_STAMP"
+}
+
+# split_words ARRAY TEXT: sets ARRAY to the words of TEXT split on spaces, tabs and newlines, each kept
+# verbatim (no glob expansion, no quote removal). read returns 1 when, as here, no NUL ends its input.
+split_words() {
+  IFS=$' \t\n' read -r -d '' -a "$1" <<< "$2" || true
+}
