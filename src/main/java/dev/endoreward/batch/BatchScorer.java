@@ -71,7 +71,7 @@ public final class BatchScorer implements Scorer {
     return results;
   }
 
-  /** Token counts so far, for throughput and padding figures. */
+  @Override
   public ScoringStats stats() {
     return stats;
   }

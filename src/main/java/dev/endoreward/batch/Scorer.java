@@ -5,8 +5,9 @@ import dev.endoreward.text.PairInput;
 import java.util.List;
 
 /**
- * Scores prompt/response pairs. The seam between the Spark glue and the model: Spark tests can use a
- * fast implementation, and model tests need no Spark.
+ * Scores prompt/response pairs. The seam between the Spark glue and the model: the Spark job takes its
+ * scorers from a factory, so its plumbing is tested with a fast implementation, and model tests need no
+ * Spark. {@link BatchScorer} is the implementation backed by an exported model.
  */
 public interface Scorer {
 
@@ -16,4 +17,7 @@ public interface Scorer {
    * @return one outcome per pair, in input order
    */
   List<Outcome<ScoredPair>> score(List<PairInput> pairs);
+
+  /** Token counts of everything this scorer has scored so far. */
+  ScoringStats stats();
 }

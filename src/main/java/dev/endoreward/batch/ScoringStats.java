@@ -10,12 +10,14 @@ public final class ScoringStats {
   private long paddedTokens;
   private long batches;
 
-  void addBatch(long realTokens, long paddedBatchSize) {
+  /** Counts one forward pass of {@code paddedBatchSize} positions, {@code realTokens} of them real. */
+  public void addBatch(long realTokens, long paddedBatchSize) {
     paddedTokens += paddedBatchSize - realTokens;
     batches++;
   }
 
-  void addScored(int prompt, int response) {
+  /** Counts one scored row. */
+  public void addScored(int prompt, int response) {
     promptTokens += prompt;
     responseTokens += response;
   }

@@ -1,22 +1,19 @@
 package dev.endoreward.model;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.endoreward.Sha256;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
 /**
- * An exported model folder whose manifest, file hashes and tokenizer were checked against each other.
- * Opening it reads and hashes every file, so do it once per process (the driver does it before any
- * executor work; executors load through {@link ModelCache}).
+ * An exported model folder whose manifest and file hashes were checked against each other.
+ * Opening it reads and hashes every file, so do it once per process: the driver does it before any
+ * executor work, and each executor once, when its engine cache loads the model. Whether the tokenizer's
+ * ids fit the model's vocabulary is checked, with {@link #checkCovers}, where the tokenizer is opened.
  */
 public final class ModelArtefact {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,7 +49,6 @@ public final class ModelArtefact {
     }
     checkManifest(dir, manifest);
     checkFileHashes(dir, manifest.files());
-    checkTokenizerFitsVocabulary(dir, manifest);
     return new ModelArtefact(dir, manifest);
   }
 
@@ -69,20 +65,18 @@ public final class ModelArtefact {
     return manifest.files().get(ArtefactManifest.MODEL_FILE);
   }
 
-  /** Whether {@code tokenizer_config.json} holds a chat template. */
-  public boolean hasChatTemplate() {
-    try {
-      JsonNode template = JSON.readTree(directory.resolve(ArtefactManifest.TOKENIZER_CONFIG_FILE).toFile())
-          .path("chat_template");
-      return template.isTextual() ? !template.asText().isEmpty() : template.isArray() && !template.isEmpty();
-    } catch (IOException e) {
-      throw cannotLoad(directory, "tokenizer_config.json is not valid JSON: " + e.getMessage());
+  /**
+   * Fails unless the model's vocabulary covers every id of a tokenizer: an id at or beyond
+   * {@code vocab_size} would index past the logits.
+   *
+   * @param tokenizerVocabularySize one more than the tokenizer's largest id
+   * @throws IllegalArgumentException "Cannot load model ..." otherwise
+   */
+  public void checkCovers(int tokenizerVocabularySize) {
+    if (tokenizerVocabularySize > manifest.vocabSize()) {
+      throw cannotLoad(directory, "the tokenizer has ids up to " + (tokenizerVocabularySize - 1)
+          + " but the model's vocab_size is " + manifest.vocabSize());
     }
-  }
-
-  /** sha256 of {@code tokenizer.json}, for provenance. */
-  public String tokenizerSha256() {
-    return manifest.files().get(ArtefactManifest.TOKENIZER_FILE);
   }
 
   private static void checkManifest(Path dir, ArtefactManifest m) {
@@ -125,55 +119,16 @@ public final class ModelArtefact {
       if (!Files.isRegularFile(file)) {
         throw cannotLoad(dir, entry.getKey() + " is missing");
       }
-      String actual = sha256(file);
+      String actual;
+      try {
+        actual = Sha256.of(file);
+      } catch (UncheckedIOException e) {
+        throw cannotLoad(dir, entry.getKey() + " cannot be read: " + e.getCause().getMessage());
+      }
       if (!actual.equalsIgnoreCase(entry.getValue())) {
         throw cannotLoad(dir, entry.getKey() + " is corrupt or was changed: sha256 " + actual
             + " does not match the manifest's " + entry.getValue());
       }
-    }
-  }
-
-  /** A tokenizer id at or beyond the model's vocabulary would index past the logits. */
-  private static void checkTokenizerFitsVocabulary(Path dir, ArtefactManifest m) {
-    JsonNode tokenizer;
-    try {
-      tokenizer = JSON.readTree(dir.resolve(ArtefactManifest.TOKENIZER_FILE).toFile());
-    } catch (IOException e) {
-      throw cannotLoad(dir, "tokenizer.json is not valid JSON: " + e.getMessage());
-    }
-    int maxId = -1;
-    JsonNode vocab = tokenizer.path("model").path("vocab");
-    if (vocab.isObject()) {
-      for (Iterator<JsonNode> ids = vocab.elements(); ids.hasNext(); ) {
-        maxId = Math.max(maxId, ids.next().asInt());
-      }
-    } else if (vocab.isArray()) {
-      maxId = vocab.size() - 1; // Unigram: ids are positions
-    }
-    for (JsonNode added : tokenizer.path("added_tokens")) {
-      maxId = Math.max(maxId, added.path("id").asInt());
-    }
-    if (maxId < 0) {
-      throw cannotLoad(dir, "tokenizer.json has no vocabulary");
-    }
-    if (maxId >= m.vocabSize()) {
-      throw cannotLoad(dir, "the tokenizer has ids up to " + maxId + " but the model's vocab_size is "
-          + m.vocabSize());
-    }
-  }
-
-  static String sha256(Path file) {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (IOException e) {
-      throw new IllegalArgumentException("Cannot hash " + file + ": " + e.getMessage(), e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
   }
 

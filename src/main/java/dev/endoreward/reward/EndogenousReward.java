@@ -20,10 +20,6 @@ public final class EndogenousReward {
     this.options = options;
   }
 
-  public RewardOptions options() {
-    return options;
-  }
-
   /**
    * Computes the rewards of one response.
    *

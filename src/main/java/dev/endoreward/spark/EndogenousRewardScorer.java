@@ -1,19 +1,13 @@
 package dev.endoreward.spark;
 
 import dev.endoreward.ProjectVersion;
-import dev.endoreward.engine.EngineOptions;
+import dev.endoreward.engine.ModelDescription;
 import dev.endoreward.engine.RewardEngine;
-import dev.endoreward.model.DeviceSpec;
-import dev.endoreward.model.ModelArtefact;
+import dev.endoreward.reward.RewardOptions;
 import dev.endoreward.spark.config.ScoreConfig;
-import dev.endoreward.spark.config.ScoreKeys;
-import dev.endoreward.text.PairEncoder;
-import dev.endoreward.text.TemplateMode;
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,16 +39,20 @@ import org.apache.spark.sql.types.StructType;
  * {@code conf/score.properties}; {@code input.path} and {@code output.path} are not needed.
  */
 public final class EndogenousRewardScorer implements Serializable {
-  private static final String DATASET = "<dataset>";
-
   private final ScoreConfig config;
   private final OutputColumns output;
   private final Map<String, String> provenance;
+  private final ScorerFactory scorers;
 
-  private EndogenousRewardScorer(ScoreConfig config) {
+  /**
+   * @param provenance what the rows are scored with, for the output's metadata
+   * @param scorers opens each task's scorer on the executor
+   */
+  EndogenousRewardScorer(ScoreConfig config, Map<String, String> provenance, ScorerFactory scorers) {
     this.config = config;
     this.output = new OutputColumns(config.output().tokenLevel(), config.output().promptTokenIds());
-    this.provenance = Collections.unmodifiableMap(checkModel(config));
+    this.provenance = Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
+    this.scorers = scorers;
   }
 
   /**
@@ -63,15 +61,18 @@ public final class EndogenousRewardScorer implements Serializable {
    * @throws IllegalArgumentException "Cannot ..." for a bad setting or an unusable model
    */
   public static EndogenousRewardScorer create(Map<String, String> settings) {
-    Map<String, String> values = new HashMap<>(settings);
-    values.putIfAbsent(ScoreKeys.INPUT_PATH, DATASET);
-    values.putIfAbsent(ScoreKeys.OUTPUT_PATH, DATASET);
-    return new EndogenousRewardScorer(ScoreConfig.fromMap(values));
+    return fromConfig(ScoreConfig.forLibrary(settings));
   }
 
-  /** A scorer for a parsed job configuration. */
+  /**
+   * A scorer for a parsed job configuration, after checking the model, its tokenizer and template against
+   * the configuration here, on the driver.
+   *
+   * @throws IllegalArgumentException "Cannot ..." for an unusable model
+   */
   public static EndogenousRewardScorer fromConfig(ScoreConfig config) {
-    return new EndogenousRewardScorer(config);
+    ModelDescription model = RewardEngine.check(config.engineOptions());
+    return new EndogenousRewardScorer(config, provenance(config, model), new EngineScorerFactory(config));
   }
 
   /**
@@ -87,11 +88,8 @@ public final class EndogenousRewardScorer implements Serializable {
   Dataset<Row> score(Dataset<Row> input, ScoreMetrics metrics) {
     InputReader.checkSchema(config.input().path(), config.input().columns(), input.schema());
     PartitionScorer scorer = new PartitionScorer(new PairReader(config.input().columns(), config.input().systemPrompt()),
-        output, config.batch().chunkRows(), metrics);
-    ScoreConfig taskConfig = config;
-    boolean gpusRequested = TaskEngines.gpusRequested(input.sparkSession().sparkContext().getConf());
-    return input.mapPartitions(
-        (MapPartitionsFunction<Row, Row>) rows -> scorer.score(rows, () -> TaskEngines.acquire(taskConfig, gpusRequested)),
+        output, config.job().chunkRows(), metrics, scorers);
+    return input.mapPartitions((MapPartitionsFunction<Row, Row>) scorer::score,
         Encoders.row(output.combinedSchema(input.schema())));
   }
 
@@ -119,10 +117,6 @@ public final class EndogenousRewardScorer implements Serializable {
     return provenance;
   }
 
-  ScoreConfig config() {
-    return config;
-  }
-
   private List<Column> inputColumns(Dataset<Row> result) {
     StructType schema = result.schema();
     int inputCount = schema.size() - output.scoreFields().size() - OutputColumns.rejectFields().size();
@@ -139,26 +133,18 @@ public final class EndogenousRewardScorer implements Serializable {
     return builder.build();
   }
 
-  /** Verifies the artefact, its tokenizer and template on the driver; returns the provenance. */
-  private static Map<String, String> checkModel(ScoreConfig config) {
-    ModelArtefact artefact = ModelArtefact.open(Path.of(config.model().path()));
-    EngineOptions options = config.toEngineOptions(DeviceSpec.CPU);
-    if (options.maxLength() > artefact.manifest().maxLength()) {
-      throw new IllegalArgumentException("Cannot use length.max " + options.maxLength() + ": the model "
-          + artefact.directory() + " accepts at most " + artefact.manifest().maxLength() + " tokens");
-    }
-    TemplateMode mode = RewardEngine.templateMode(options, artefact);
+  /** Model, tokenizer and template sha256, reward options, config fingerprint and project version. */
+  private static Map<String, String> provenance(ScoreConfig config, ModelDescription model) {
     Map<String, String> provenance = new LinkedHashMap<>();
-    try (PairEncoder encoder = PairEncoder.open(artefact.directory(), mode)) {
-      provenance.put("model_path", artefact.directory().toString());
-      provenance.put("model_sha256", artefact.modelSha256());
-      provenance.put("tokenizer_sha256", encoder.tokenizerSha256());
-      provenance.put("template_mode", mode.name());
-      provenance.put("template_sha256", encoder.templateSha256());
-    }
-    provenance.put("alpha", String.valueOf(options.reward().alpha()));
-    provenance.put("gamma", String.valueOf(options.reward().gamma()));
-    provenance.put("terminal", options.reward().terminal().name());
+    provenance.put("model_path", model.modelPath().toString());
+    provenance.put("model_sha256", model.modelSha256());
+    provenance.put("tokenizer_sha256", model.tokenizerSha256());
+    provenance.put("template_mode", model.templateMode().name());
+    provenance.put("template_sha256", model.templateSha256());
+    RewardOptions reward = config.engine().reward();
+    provenance.put("alpha", String.valueOf(reward.alpha()));
+    provenance.put("gamma", String.valueOf(reward.gamma()));
+    provenance.put("terminal", reward.terminal().name());
     provenance.put("config_sha256", config.fingerprint());
     provenance.put("project_version", ProjectVersion.get());
     return provenance;

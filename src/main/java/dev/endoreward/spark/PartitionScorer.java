@@ -1,9 +1,8 @@
 package dev.endoreward.spark;
 
-import dev.endoreward.batch.BatchScorer;
 import dev.endoreward.batch.ScoredPair;
+import dev.endoreward.batch.Scorer;
 import dev.endoreward.batch.ScoringStats;
-import dev.endoreward.engine.EngineCache;
 import dev.endoreward.reward.Outcome;
 import dev.endoreward.reward.Rejection;
 import dev.endoreward.reward.SequenceReward;
@@ -15,7 +14,6 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.function.Supplier;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
@@ -25,7 +23,8 @@ import org.apache.spark.sql.RowFactory;
  * is read. Memory is bounded by the chunk and the token budget, whatever the partition's size. Every
  * input row comes out exactly once, with either score columns or reject columns filled in.
  *
- * <p>It knows nothing of where rows come from or go to; {@link ScoreJob} wires it to Spark.
+ * <p>It knows nothing of where rows come from or go to, nor of the model: {@link EndogenousRewardScorer}
+ * runs it in {@code mapPartitions}, with the scorer its {@link ScorerFactory} opens.
  */
 final class PartitionScorer implements Serializable {
   private final PairReader reader;
@@ -33,36 +32,34 @@ final class PartitionScorer implements Serializable {
   private final int chunkRows;
   private final int scoreColumnCount;
   private final ScoreMetrics metrics;
+  private final ScorerFactory scorers;
 
-  PartitionScorer(PairReader reader, OutputColumns output, int chunkRows,
-      ScoreMetrics metrics) {
-    if (chunkRows < 1) {
-      throw new IllegalArgumentException("Cannot score in chunks of " + chunkRows + " rows: it must be at least 1");
-    }
+  /**
+   * @param chunkRows rows scored together, at least 1 ({@code batch.chunk-rows})
+   * @param scorers opens the task's scorer once a row needs it
+   */
+  PartitionScorer(PairReader reader, OutputColumns output, int chunkRows, ScoreMetrics metrics,
+      ScorerFactory scorers) {
     this.reader = reader;
     this.scoreColumnCount = output.scoreFields().size();
     this.output = output;
     this.chunkRows = chunkRows;
     this.metrics = metrics;
+    this.scorers = scorers;
   }
 
-  /**
-   * Scores {@code rows} on the engine that {@code engineFor} gives (normally the executor-wide cache,
-   * already on the task's device). The engine is only loaded once a row needs it.
-   */
-  Iterator<Row> score(Iterator<Row> rows, Supplier<EngineCache.Lease> engineFor) {
-    return new ChunkIterator(rows, engineFor);
+  /** Scores one partition's {@code rows}, lazily, in input order. */
+  Iterator<Row> score(Iterator<Row> rows) {
+    return new ChunkIterator(rows);
   }
 
   private final class ChunkIterator implements Iterator<Row> {
     private final Iterator<Row> input;
-    private final Supplier<EngineCache.Lease> engineFor;
     private final ArrayDeque<Row> ready = new ArrayDeque<>();
-    private BatchScorer scorer;
+    private Scorer scorer;
 
-    ChunkIterator(Iterator<Row> input, Supplier<EngineCache.Lease> engineFor) {
+    ChunkIterator(Iterator<Row> input) {
       this.input = input;
-      this.engineFor = engineFor;
     }
 
     @Override
@@ -86,7 +83,6 @@ final class PartitionScorer implements Serializable {
       while (chunk.size() < chunkRows && input.hasNext()) {
         chunk.add(input.next());
       }
-      metrics.rowsIn.add(chunk.size());
       List<Outcome<PairInput>> pairs = chunk.stream().map(reader::read).toList();
       List<PairInput> readable = pairs.stream().filter(p -> !p.isRejected()).map(Outcome::value).toList();
       Iterator<Outcome<ScoredPair>> scored = readable.isEmpty()
@@ -104,11 +100,7 @@ final class PartitionScorer implements Serializable {
 
     private List<Outcome<ScoredPair>> scoreWithEngine(List<PairInput> readable) {
       if (scorer == null) {
-        EngineCache.Lease lease = engineFor.get();
-        if (lease.loadedNow()) {
-          metrics.modelLoads.add(1);
-        }
-        scorer = lease.engine().newScorer();
+        scorer = scorers.open(metrics);
       }
       ScoringStats stats = scorer.stats();
       long prompt = stats.promptTokens();

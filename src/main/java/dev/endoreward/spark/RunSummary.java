@@ -7,13 +7,15 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.Map;
 
 /**
- * What one {@code score} run did, written to {@code _summary.json}. Row counts are read back from the
- * written output, so they are exact even when Spark retried tasks; token counts come from accumulators.
+ * What one {@code score} run did, written to {@code _summary.json}. Row counts are exact even when Spark
+ * retried tasks: {@code rows_in} counts the input, and the outcome counts count the run's persisted result,
+ * independently of each other, so {@code rows_in = rows_scored + rows_rejected} is a check, not a
+ * definition. Token counts come from accumulators.
  *
  * @param outputPath the run's output folder
- * @param rowsIn input rows
- * @param rowsScored rows in {@code scored/}
- * @param rowsRejected rows in {@code rejected/}
+ * @param rowsIn input rows read
+ * @param rowsScored rows scored, as written to {@code scored/}
+ * @param rowsRejected rows rejected, as written to {@code rejected/}
  * @param rejectedByReason rejected rows by {@code reject_reason}
  * @param promptTokens prompt tokens of scored rows
  * @param responseTokens response tokens of scored rows

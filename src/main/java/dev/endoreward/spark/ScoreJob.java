@@ -30,25 +30,28 @@ public final class ScoreJob {
    *     work: the model artefact, tokenizer or template, the input schema, or the output policy
    */
   public static RunSummary run(SparkSession spark, ScoreConfig config) {
+    return run(spark, config, EndogenousRewardScorer.fromConfig(config));
+  }
+
+  /** Runs the job with {@code scorer}, whose checks on the driver are done. */
+  static RunSummary run(SparkSession spark, ScoreConfig config, EndogenousRewardScorer scorer) {
     long start = System.nanoTime();
     SparkContext context = spark.sparkContext();
 
-    EndogenousRewardScorer scorer = EndogenousRewardScorer.fromConfig(config);
     OutputWriter writer = new OutputWriter(spark, config.output().path(), config.output().mode());
     writer.checkPolicy();
-    Dataset<Row> input = InputReader.open(spark, config.input());
-    if (config.job().partitions() > 0) {
-      input = input.repartition(config.job().partitions());
-    }
+    Dataset<Row> read = InputReader.open(spark, config.input());
+    Dataset<Row> input = config.job().partitions() > 0 ? read.repartition(config.job().partitions()) : read;
     ScoreMetrics metrics = new ScoreMetrics(context);
     Dataset<Row> combined = scorer.score(input, metrics).persist(StorageLevel.MEMORY_AND_DISK());
 
-    String what = "endoreward score " + config.input().path() + " with " + config.model().path();
+    String what = "endoreward score " + config.input().path() + " with " + config.engine().artefactDir();
     ProgressReporter progress = null;
     try {
+      context.setJobDescription(what + ": counting input rows");
+      long rowsIn = read.count(); // before any repartitioning, which a count need not shuffle for
       if (config.job().progress() && context.isLocal()) {
-        context.setJobDescription(what + ": counting input rows");
-        progress = new ProgressReporter(metrics, input.count(), System.err);
+        progress = new ProgressReporter(metrics, rowsIn, System.err);
         progress.start();
       }
       context.setJobDescription(what + ": scoring and writing " + writer.path(OutputWriter.SCORED));
@@ -57,7 +60,8 @@ public final class ScoreJob {
       writer.write(scorer.rejectedRows(combined), OutputWriter.REJECTED);
       context.setJobDescription(what + ": counting outcomes");
       Map<String, Long> outcomes = countOutcomes(combined);
-      RunSummary summary = summarise(config, metrics, outcomes, scorer.provenance(), (System.nanoTime() - start) / 1e9);
+      RunSummary summary = summarise(config, metrics, rowsIn, outcomes, scorer.provenance(),
+          (System.nanoTime() - start) / 1e9);
       writer.writeSummary(summary.toJson());
       return summary;
     } finally {
@@ -79,8 +83,8 @@ public final class ScoreJob {
     return counts;
   }
 
-  private static RunSummary summarise(ScoreConfig config, ScoreMetrics metrics, Map<String, Long> outcomes,
-      Map<String, String> provenance, double wallSeconds) {
+  private static RunSummary summarise(ScoreConfig config, ScoreMetrics metrics, long rowsIn,
+      Map<String, Long> outcomes, Map<String, String> provenance, double wallSeconds) {
     Map<String, Long> rejected = new LinkedHashMap<>();
     for (RejectReason reason : RejectReason.values()) {
       rejected.put(reason.name(), outcomes.getOrDefault(reason.name(), 0L));
@@ -91,7 +95,7 @@ public final class ScoreJob {
     long response = metrics.responseTokens.value();
     long padded = metrics.paddedTokens.value();
     long computed = prompt + response + padded;
-    return new RunSummary(config.output().path(), scored + rejectedTotal, scored, rejectedTotal, rejected, prompt,
+    return new RunSummary(config.output().path(), rowsIn, scored, rejectedTotal, rejected, prompt,
         response, padded, computed == 0 ? 0 : (double) padded / computed, wallSeconds,
         (prompt + response) / Math.max(wallSeconds, 1e-9), metrics.modelLoads.value(), provenance, config.asMap());
   }

@@ -10,10 +10,10 @@ import org.apache.spark.util.LongAccumulator;
 /**
  * The job's Spark accumulators: rows, tokens, rejects by reason and model loads. They drive the progress
  * line and the token figures of the run summary. Accumulators updated in transformations can count a
- * retried task twice, so the summary's row counts come from the written output instead.
+ * retried task twice, so the summary's row counts come from counting the input and the run's persisted
+ * result instead.
  */
 final class ScoreMetrics implements Serializable {
-  final LongAccumulator rowsIn;
   final LongAccumulator rowsScored;
   final LongAccumulator promptTokens;
   final LongAccumulator responseTokens;
@@ -22,7 +22,6 @@ final class ScoreMetrics implements Serializable {
   final Map<RejectReason, LongAccumulator> rejected = new EnumMap<>(RejectReason.class);
 
   ScoreMetrics(SparkContext context) {
-    rowsIn = context.longAccumulator("endoreward rows in");
     rowsScored = context.longAccumulator("endoreward rows scored");
     promptTokens = context.longAccumulator("endoreward prompt tokens");
     responseTokens = context.longAccumulator("endoreward response tokens");

@@ -1,10 +1,11 @@
 package dev.endoreward.text;
 
+import dev.endoreward.Sha256;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@link TemplateMode#CHAT_TEMPLATE}: the prompt is the template's rendering of the prompt
+ * {@link TemplateMode#CHAT}: the prompt is the template's rendering of the prompt
  * messages with {@code add_generation_prompt=true}; the full text is its rendering of the
  * prompt messages plus the assistant response with {@code add_generation_prompt=false}. The
  * full text must start with the prompt text (else the template renders the turns before the

@@ -1,12 +1,12 @@
 package dev.endoreward.text;
 
+import dev.endoreward.Sha256;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.endoreward.reward.Outcome;
 import dev.endoreward.reward.RejectReason;
 import dev.endoreward.reward.Rejection;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +26,7 @@ import java.util.OptionalInt;
  * tokenizer's post-processor adds BOS) and {@code chat_template} (a string, or a list of named
  * templates of which {@code default} is used).
  *
- * <p><b>Text.</b> With {@link TemplateMode#CHAT_TEMPLATE} the prompt is the template's
+ * <p><b>Text.</b> With {@link TemplateMode#CHAT} the prompt is the template's
  * rendering of the system and prompt messages with {@code add_generation_prompt=true}; the full
  * text is its rendering of those messages plus the assistant response with
  * {@code add_generation_prompt=false}, and must start with the prompt text. The response part is
@@ -65,9 +65,6 @@ import java.util.OptionalInt;
  * free the native tokenizers.
  */
 public final class PairEncoder implements AutoCloseable {
-  private static final Map<String, String> DECODER_OPTIONS =
-      Map.of("truncation", "false", "padding", "false", "addSpecialTokens", "false");
-
   private final TemplateMode mode;
   private final ConversationLayout layout;
   private final PairTokenizer pairTokenizer;
@@ -94,11 +91,13 @@ public final class PairEncoder implements AutoCloseable {
   }
 
   /**
-   * Loads the tokenizer of an artefact folder.
+   * Loads the tokenizer of an artefact folder. {@link TemplateMode#AUTO} becomes {@link TemplateMode#CHAT}
+   * when {@code tokenizer_config.json} holds a chat template, else {@link TemplateMode#PLAIN}; {@link #mode()}
+   * tells which.
    *
    * @throws IllegalArgumentException "Cannot load tokenizer &lt;dir&gt;: &lt;why&gt;" if the
    *     files are missing or malformed, the tokenizer is not BPE, a special token is unknown, or
-   *     {@code CHAT_TEMPLATE} is requested but the config has no chat template
+   *     {@code CHAT} is requested but the config has no chat template
    */
   public static PairEncoder open(Path artefactDir, TemplateMode mode) {
     if (artefactDir == null || mode == null) {
@@ -113,7 +112,7 @@ public final class PairEncoder implements AutoCloseable {
     }
   }
 
-  private static PairEncoder load(Path dir, TemplateMode mode) throws IOException {
+  private static PairEncoder load(Path dir, TemplateMode requested) throws IOException {
     Path tokenizerFile = requireFile(dir, "tokenizer.json");
     Path configFile = requireFile(dir, "tokenizer_config.json");
     ObjectMapper json = new ObjectMapper();
@@ -121,6 +120,7 @@ public final class PairEncoder implements AutoCloseable {
     TokenizerJson tokenizer = TokenizerJson.parse(json, tokenizerBytes);
     TokenizerConfig config = TokenizerConfig.read(configFile, json);
     List<ControlToken> controls = controlTokens(tokenizer, config);
+    TemplateMode mode = resolve(requested, config);
     ConversationLayout layout = layout(mode, config);
 
     ObjectNode content = tokenizer.contentVariant(controls);
@@ -131,9 +131,7 @@ public final class PairEncoder implements AutoCloseable {
     HuggingFaceTokenizer original = null;
     try {
       checkContentCannotFormControls(segments, controls);
-      original =
-          HuggingFaceTokenizer.newInstance(
-              new ByteArrayInputStream(tokenizerBytes), DECODER_OPTIONS);
+      original = SegmentTokenizer.load(tokenizerBytes);
       ControlToken bos = bosToken(tokenizer, config, original);
       PairTokenizer pairTokenizer =
           new PairTokenizer(new ControlTokenSplitter(controls), segments, bos);
@@ -161,7 +159,7 @@ public final class PairEncoder implements AutoCloseable {
    *     {@code TEMPLATE_ERROR} rejection
    */
   public Outcome<EncodedPair> encode(PairInput pair) {
-    Optional<Rejection> invalid = PairValidator.check(pair, mode == TemplateMode.CHAT_TEMPLATE);
+    Optional<Rejection> invalid = PairValidator.check(pair, mode == TemplateMode.CHAT);
     if (invalid.isPresent()) {
       return Outcome.rejected(invalid.get());
     }
@@ -189,6 +187,11 @@ public final class PairEncoder implements AutoCloseable {
     return vocabularySize;
   }
 
+  /** The template mode in use: {@link TemplateMode#CHAT} or {@link TemplateMode#PLAIN}, never AUTO. */
+  public TemplateMode mode() {
+    return mode;
+  }
+
   /** The sha256 of the chat template text, or of "plain" in PLAIN mode. */
   public String templateSha256() {
     return layout.sha256();
@@ -213,13 +216,21 @@ public final class PairEncoder implements AutoCloseable {
     return file;
   }
 
+  /** {@link TemplateMode#AUTO} follows {@link TokenizerConfig#chatTemplate()}: the one rule for "has a template". */
+  private static TemplateMode resolve(TemplateMode mode, TokenizerConfig config) {
+    if (mode != TemplateMode.AUTO) {
+      return mode;
+    }
+    return config.chatTemplate() == null ? TemplateMode.PLAIN : TemplateMode.CHAT;
+  }
+
   private static ConversationLayout layout(TemplateMode mode, TokenizerConfig config) {
     if (mode == TemplateMode.PLAIN) {
       return new PlainLayout();
     }
     if (config.chatTemplate() == null) {
       throw new IllegalArgumentException(
-          "CHAT_TEMPLATE mode needs a chat_template in tokenizer_config.json, which has none");
+          "chat mode needs a chat_template in tokenizer_config.json, which has none");
     }
     return new ChatTemplateLayout(new ChatTemplate(config.chatTemplate(), config.specialTokens()));
   }

@@ -1,5 +1,6 @@
 package dev.endoreward.text;
 
+import dev.endoreward.Sha256;
 import java.util.List;
 
 /**

@@ -82,8 +82,12 @@ final class SegmentTokenizer implements AutoCloseable {
   }
 
   private static HuggingFaceTokenizer load(String tokenizerJson) throws IOException {
-    byte[] bytes = tokenizerJson.getBytes(StandardCharsets.UTF_8);
-    return HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(bytes), OPTIONS);
+    return load(tokenizerJson.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A DJL tokenizer of a {@code tokenizer.json}, with the options of the class doc. */
+  static HuggingFaceTokenizer load(byte[] tokenizerJson) throws IOException {
+    return HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson), OPTIONS);
   }
 
   /** Token spans count code points: entry k is the char index of code point k (or the length). */

@@ -12,8 +12,9 @@ import java.util.Map;
  * What {@code tokenizer_config.json} says about chat rendering: the chat template, the special
  * tokens the template may print, and whether a BOS token starts every sequence.
  *
- * @param chatTemplate the template text, or null if there is none; when the file holds a list
- *     of named templates, the one named {@code default}
+ * @param chatTemplate the template text, or null if there is none (an empty text is none); when
+ *     the file holds a list of named templates, the one named {@code default}. This is the one
+ *     rule for whether a tokenizer has a chat template.
  * @param specialTokens {@code bos_token}, {@code eos_token}, {@code unk_token} and
  *     {@code pad_token} where set, by variable name
  * @param addBosToken {@code add_bos_token}, or null when the file does not say
@@ -72,7 +73,7 @@ record TokenizerConfig(
       return null;
     }
     if (node.isTextual()) {
-      return node.asText();
+      return node.asText().isEmpty() ? null : node.asText();
     }
     if (node.isArray()) {
       for (JsonNode named : node) {

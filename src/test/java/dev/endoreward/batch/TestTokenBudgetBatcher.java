@@ -15,7 +15,7 @@ class TestTokenBudgetBatcher {
     Random random = new Random(11);
     for (int trial = 0; trial < 50; trial++) {
       int[] lengths = random.ints(1 + random.nextInt(300), 1, 200).toArray();
-      TokenBudget budget = TokenBudget.of(200 + random.nextInt(2000), 1 + random.nextInt(40));
+      TokenBudget budget = new TokenBudget(200 + random.nextInt(2000), 1 + random.nextInt(40), true);
       List<int[]> batches = TokenBudgetBatcher.plan(lengths, budget);
 
       List<Integer> seen = new ArrayList<>();
@@ -52,7 +52,7 @@ class TestTokenBudgetBatcher {
   void lengthSortedBatchesHoldAtMostFivePercentPadding() {
     Random random = new Random(17);
     int[] lengths = random.ints(500, 5, 512).toArray();
-    List<int[]> batches = TokenBudgetBatcher.plan(lengths, TokenBudget.of(16_384, 64));
+    List<int[]> batches = TokenBudgetBatcher.plan(lengths, new TokenBudget(16_384, 64, true));
     long padded = 0;
     long real = 0;
     for (int[] batch : batches) {
@@ -71,26 +71,26 @@ class TestTokenBudgetBatcher {
   @Test
   void tokenBudgetSplitsBatches() {
     int[] lengths = {50, 50, 50, 50, 50};
-    List<int[]> batches = TokenBudgetBatcher.plan(lengths, TokenBudget.of(120, 100));
+    List<int[]> batches = TokenBudgetBatcher.plan(lengths, new TokenBudget(120, 100, true));
     assertThat(batches).extracting(b -> b.length).containsExactly(2, 2, 1);
   }
 
   @Test
   void aRowLongerThanTheBudgetGetsABatchOfItsOwn() {
     int[] lengths = {500, 20, 20};
-    List<int[]> batches = TokenBudgetBatcher.plan(lengths, TokenBudget.of(100, 10));
+    List<int[]> batches = TokenBudgetBatcher.plan(lengths, new TokenBudget(100, 10, true));
     assertThat(batches.get(0)).containsExactly(0);
     assertThat(batches.get(1)).containsExactlyInAnyOrder(1, 2);
   }
 
   @Test
   void noRowsGiveNoBatches() {
-    assertThat(TokenBudgetBatcher.plan(new int[0], TokenBudget.of(100, 10))).isEmpty();
+    assertThat(TokenBudgetBatcher.plan(new int[0], new TokenBudget(100, 10, true))).isEmpty();
   }
 
   @Test
   void budgetsMustBePositive() {
-    assertThatThrownBy(() -> TokenBudget.of(0, 1)).hasMessageStartingWith("Cannot use a token budget");
-    assertThatThrownBy(() -> TokenBudget.of(1, 0)).hasMessageStartingWith("Cannot use 0 rows");
+    assertThatThrownBy(() -> new TokenBudget(0, 1, true)).hasMessageStartingWith("Cannot use a token budget");
+    assertThatThrownBy(() -> new TokenBudget(1, 0, true)).hasMessageStartingWith("Cannot use a row limit of 0: it must be at least 1");
   }
 }

@@ -3,18 +3,17 @@ package dev.endoreward.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.endoreward.batch.BatchScorer;
-import dev.endoreward.batch.TokenBudget;
 import dev.endoreward.engine.EngineOptions;
-import dev.endoreward.engine.RewardEngine;
-import dev.endoreward.model.DeviceSpec;
 import dev.endoreward.model.ModelArtefact;
 import dev.endoreward.model.TorchRewardHead;
+import dev.endoreward.reward.EndogenousReward;
 import dev.endoreward.reward.Outcome;
-import dev.endoreward.reward.RewardOptions;
+import dev.endoreward.spark.config.ScoreConfig;
+import dev.endoreward.spark.config.ScoreKeys;
 import dev.endoreward.testing.SharedFixtures;
-import dev.endoreward.text.OverlongPromptPolicy;
+import dev.endoreward.text.LengthLimiter;
+import dev.endoreward.text.PairEncoder;
 import dev.endoreward.text.PairInput;
-import dev.endoreward.text.TemplateMode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 
 /**
  * Measures the Java engine's throughput on the fixed HH-RLHF pair set: a first (cold) pass over every pair,
@@ -70,66 +70,73 @@ public final class EngineBenchmark {
 
     List<PairInput> pairs = BenchPairs.hhRlhf(options.integer("comparisons", COMPARISONS_DEFAULT)).stream()
         .map(BenchPairs.BenchPair::toPairInput).toList();
-    TokenBudget budget = new TokenBudget(options.integer("max-tokens", TokenBudget.MAX_TOKENS_PER_BATCH_DEFAULT),
-        TokenBudget.MAX_ROWS_PER_BATCH_DEFAULT, options.bool("sort-by-length", true));
-    EngineOptions engineOptions = new EngineOptions(model.toString(), DeviceSpec.CPU, TemplateMode.PLAIN,
-        RewardOptions.defaults(), budget, options.integer("length-max", LENGTH_MAX_DEFAULT),
-        OverlongPromptPolicy.TRUNCATE_LEFT);
+    EngineOptions engineOptions = ScoreConfig.forLibrary(Map.of(
+        ScoreKeys.MODEL_PATH.name(), model.toString(),
+        ScoreKeys.MODEL_DEVICE.name(), "cpu",
+        ScoreKeys.TEMPLATE_MODE.name(), "plain",
+        ScoreKeys.BATCH_MAX_TOKENS.name(), options.text("max-tokens", ""),
+        ScoreKeys.BATCH_SORT_BY_LENGTH.name(), options.text("sort-by-length", ""),
+        ScoreKeys.LENGTH_MAX.name(), String.valueOf(options.integer("length-max", LENGTH_MAX_DEFAULT))))
+        .engineOptions();
 
     long loadStart = System.nanoTime();
     ModelArtefact artefact = ModelArtefact.open(model);
-    try (TorchRewardHead head = TorchRewardHead.load(artefact, DeviceSpec.CPU)) {
+    int maxLength = engineOptions.maxLengthOn(artefact.manifest().maxLength());
+    try (TorchRewardHead head = TorchRewardHead.load(artefact, engineOptions.device());
+        PairEncoder encoder = PairEncoder.open(artefact.directory(), engineOptions.templateMode())) {
       RecordingRewardHead recording = new RecordingRewardHead(head);
-      try (RewardEngine engine = RewardEngine.withSharedHead(engineOptions, artefact, recording)) {
-        double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
-        PassResult cold = runPass(engine, pairs, scorers);
-        recording.reset(batchesOut != null);
-        PassResult timed = runPass(engine, pairs, scorers);
+      // The engine's own pipeline, on a head that records the batches it runs.
+      Supplier<BatchScorer> newScorer = () -> new BatchScorer(encoder,
+          new LengthLimiter(maxLength, engineOptions.overlongPromptPolicy()), engineOptions.budget(), recording,
+          new EndogenousReward(engineOptions.reward()));
+      double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+      PassResult cold = runPass(newScorer, pairs, scorers);
+      recording.reset(batchesOut != null);
+      PassResult timed = runPass(newScorer, pairs, scorers);
 
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("model", model.toString());
-        result.put("pairs", pairs.size());
-        result.put("length_max", engine.maxLength());
-        result.put("threads", threads);
-        result.put("scorers", scorers);
-        result.put("sort_by_length", engineOptions.budget().sortByLength());
-        result.put("max_tokens_per_batch", engineOptions.budget().maxTokensPerBatch());
-        result.put("max_rows_per_batch", engineOptions.budget().maxRowsPerBatch());
-        result.put("load_seconds", loadSeconds);
-        result.put("cold_seconds", cold.seconds);
-        result.put("cold_tokens_per_second", cold.tokensPerSecond());
-        result.put("seconds", timed.seconds);
-        result.put("rows_scored", timed.scored);
-        result.put("rows_rejected", timed.rejected);
-        result.put("prompt_tokens", timed.promptTokens);
-        result.put("response_tokens", timed.responseTokens);
-        result.put("padded_tokens", timed.paddedTokens);
-        result.put("padding_fraction", timed.paddingFraction());
-        result.put("batches", timed.batches);
-        result.put("tokens_per_second", timed.tokensPerSecond());
-        // With several scorers the forward passes overlap, so their summed time says nothing about throughput.
-        result.put("forward_seconds", scorers == 1 ? recording.forwardSeconds() : null);
-        result.put("forward_tokens_per_second", scorers == 1 ? recording.tokens() / recording.forwardSeconds() : null);
-        result.put("peak_rss_bytes", ProcessMemory.peakResidentBytes());
-        print(result);
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("model", model.toString());
+      result.put("pairs", pairs.size());
+      result.put("length_max", maxLength);
+      result.put("threads", threads);
+      result.put("scorers", scorers);
+      result.put("sort_by_length", engineOptions.budget().sortByLength());
+      result.put("max_tokens_per_batch", engineOptions.budget().maxTokensPerBatch());
+      result.put("max_rows_per_batch", engineOptions.budget().maxRowsPerBatch());
+      result.put("load_seconds", loadSeconds);
+      result.put("cold_seconds", cold.seconds);
+      result.put("cold_tokens_per_second", cold.tokensPerSecond());
+      result.put("seconds", timed.seconds);
+      result.put("rows_scored", timed.scored);
+      result.put("rows_rejected", timed.rejected);
+      result.put("prompt_tokens", timed.promptTokens);
+      result.put("response_tokens", timed.responseTokens);
+      result.put("padded_tokens", timed.paddedTokens);
+      result.put("padding_fraction", timed.paddingFraction());
+      result.put("batches", timed.batches);
+      result.put("tokens_per_second", timed.tokensPerSecond());
+      // With several scorers the forward passes overlap, so their summed time says nothing about throughput.
+      result.put("forward_seconds", scorers == 1 ? recording.forwardSeconds() : null);
+      result.put("forward_tokens_per_second", scorers == 1 ? recording.tokens() / recording.forwardSeconds() : null);
+      result.put("peak_rss_bytes", ProcessMemory.peakResidentBytes());
+      print(result);
 
-        if (resultOut != null) {
-          write(Path.of(resultOut), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-              .writeValueAsString(result));
-        }
-        if (batchesOut != null) {
-          Map<String, Object> replay = new LinkedHashMap<>();
-          replay.put("pad_token_id", artefact.manifest().padTokenId());
-          replay.put("threads", threads);
-          replay.put("batches", recording.batches()); // [batch][row][token], unpadded
-          write(Path.of(batchesOut), new ObjectMapper().writeValueAsString(replay));
-        }
+      if (resultOut != null) {
+        write(Path.of(resultOut), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .writeValueAsString(result));
+      }
+      if (batchesOut != null) {
+        Map<String, Object> replay = new LinkedHashMap<>();
+        replay.put("pad_token_id", artefact.manifest().padTokenId());
+        replay.put("threads", threads);
+        replay.put("batches", recording.batches()); // [batch][row][token], unpadded
+        write(Path.of(batchesOut), new ObjectMapper().writeValueAsString(replay));
       }
     }
   }
 
   /** Scores every pair once, split over {@code scorers} threads with a fresh scorer each. */
-  private static PassResult runPass(RewardEngine engine, List<PairInput> pairs, int scorers)
+  private static PassResult runPass(Supplier<BatchScorer> newScorer, List<PairInput> pairs, int scorers)
       throws InterruptedException, ExecutionException {
     ExecutorService pool = Executors.newFixedThreadPool(scorers);
     try {
@@ -137,7 +144,7 @@ public final class EngineBenchmark {
       long start = System.nanoTime();
       for (int s = 0; s < scorers; s++) {
         List<PairInput> slice = pairs.subList(pairs.size() * s / scorers, pairs.size() * (s + 1) / scorers);
-        slices.add(pool.submit(() -> scoreSlice(engine.newScorer(), slice)));
+        slices.add(pool.submit(() -> scoreSlice(newScorer.get(), slice)));
       }
       PassResult total = new PassResult();
       for (Future<PassResult> slice : slices) {

@@ -1,6 +1,7 @@
 package dev.endoreward.bench;
 
 import dev.endoreward.batch.TokenBudget;
+import dev.endoreward.spark.config.ScoreKeys;
 import dev.endoreward.batch.TokenBudgetBatcher;
 import dev.endoreward.reward.Outcome;
 import dev.endoreward.testing.SharedFixtures;
@@ -38,12 +39,12 @@ public final class PaddingPlan {
     int lengthMax = options.integer("length-max", EngineBenchmark.LENGTH_MAX_DEFAULT);
     List<Integer> sizes = integers(options.text("sizes", "10,100,1000"));
     List<Integer> budgets =
-        integers(options.text("max-tokens", String.valueOf(TokenBudget.MAX_TOKENS_PER_BATCH_DEFAULT)));
+        integers(options.text("max-tokens", String.valueOf(ScoreKeys.BATCH_MAX_TOKENS.defaultValue())));
 
     int largest = sizes.stream().mapToInt(Integer::intValue).max().orElseThrow();
     int[] lengths = encodedLengths(model, largest, lengthMax); // [2 * largest], -1 for rejected pairs
     System.out.printf("Planned padding: at most %d rows per batch, length.max %d, %d tasks of contiguous rows%n",
-        TokenBudget.MAX_ROWS_PER_BATCH_DEFAULT, lengthMax, tasks);
+        ScoreKeys.BATCH_MAX_ROWS.defaultValue(), lengthMax, tasks);
     System.out.printf("  | %10s | %6s | %13s | %10s | %17s | %17s |%n", "max-tokens", "pairs", "rows per task",
         "tokens", "padding, bucketed", "padding, in order");
     System.out.printf("  | %10s | %6s | %13s | %10s | %17s | %17s |%n", "-".repeat(10), "-".repeat(6),
@@ -105,7 +106,7 @@ public final class PaddingPlan {
   }
 
   private static long padded(int[] lengths, int maxTokens, boolean sortByLength) {
-    TokenBudget budget = new TokenBudget(maxTokens, TokenBudget.MAX_ROWS_PER_BATCH_DEFAULT, sortByLength);
+    TokenBudget budget = new TokenBudget(maxTokens, ScoreKeys.BATCH_MAX_ROWS.defaultValue(), sortByLength);
     long padded = 0;
     for (int[] batch : TokenBudgetBatcher.plan(lengths, budget)) {
       padded += TokenBudgetBatcher.paddedSize(batch, lengths);

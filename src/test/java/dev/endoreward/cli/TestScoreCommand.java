@@ -64,7 +64,7 @@ class TestScoreCommand {
     assertThat(err.toString()).isEmpty();
     assertThat(sessionsOpened).isEqualTo(1);
     assertThat(runs).hasSize(1);
-    assertThat(runs.get(0).model().path()).isEqualTo("/models/m");
+    assertThat(runs.get(0).engine().artefactDir()).isEqualTo("/models/m");
     assertThat(runs.get(0).input().path()).isEqualTo("in.jsonl");
     assertThat(runs.get(0).output().path()).isEqualTo("out");
   }
@@ -79,11 +79,11 @@ class TestScoreCommand {
 
     assertThat(code).isZero();
     ScoreConfig config = runs.get(0);
-    assertThat(config.model().path()).isEqualTo("/flag");
+    assertThat(config.engine().artefactDir()).isEqualTo("/flag");
     assertThat(config.output().path()).isEqualTo("/set-out");
     assertThat(config.input().path()).isEqualTo("/file-in");
-    assertThat(config.reward().gamma()).isEqualTo(0.9);
-    assertThat(config.batch().maxRows()).isEqualTo(8);
+    assertThat(config.engine().reward().gamma()).isEqualTo(0.9);
+    assertThat(config.engine().budget().maxRowsPerBatch()).isEqualTo(8);
   }
 
   @Test
@@ -103,13 +103,13 @@ class TestScoreCommand {
     execute("score", "--conf", conf.toString(), "--model", "/m", "--input", "/i", "--output", "/o");
 
     assertThat(runs.get(0).job().partitions()).isZero();
-    assertThat(runs.get(0).engineThreads()).isEqualTo(5);
+    assertThat(runs.get(0).job().engineThreads()).isEqualTo(5);
   }
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
       "--input /i --output /o                                   | Cannot score without model.path",
-      "--model /m --input /i --output /o --set reward.gamma=2   | Cannot set reward.gamma to '2.0': it must be in",
+      "--model /m --input /i --output /o --set reward.gamma=2   | Cannot set reward.gamma to '2': it must be in",
       "--model /m --input /i --output /o --set batch.max-tokns=1 | Cannot use unknown key 'batch.max-tokns'",
       "--model /m --input /i --output /o --set reward.alpha     | Cannot parse the assignment 'reward.alpha'",
       "--model /m --input /i --output /o --set template.mode=x  | Cannot set template.mode to 'x'",

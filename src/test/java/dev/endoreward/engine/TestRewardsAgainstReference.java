@@ -53,7 +53,7 @@ class TestRewardsAgainstReference {
   private List<ScoredPair> scoreAndCompare(RewardOptions rewardOptions, String terminalName) throws IOException {
     Path artefact = SharedFixtures.storiesArtefact();
     EngineOptions options = new EngineOptions(artefact.toString(), DeviceSpec.CPU, TemplateMode.PLAIN,
-        rewardOptions, TokenBudget.of(1536, 6), 0, OverlongPromptPolicy.TRUNCATE_LEFT);
+        rewardOptions, new TokenBudget(1536, 6, true), 0, OverlongPromptPolicy.TRUNCATE_LEFT);
     List<PairInput> pairs = pairs();
     List<Outcome<ScoredPair>> outcomes;
     try (RewardEngine engine = RewardEngine.open(options)) {
@@ -111,7 +111,7 @@ class TestRewardsAgainstReference {
 
   @Test
   void defaultRewardsMatchTheEagerReference() throws IOException {
-    scoreAndCompare(RewardOptions.defaults(), "zero");
+    scoreAndCompare(new RewardOptions(1, 1, TerminalValue.ZERO), "zero");
   }
 
   @Test

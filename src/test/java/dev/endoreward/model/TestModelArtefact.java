@@ -36,7 +36,6 @@ class TestModelArtefact {
     assertThat(artefact.manifest().vocabSize()).isEqualTo(512);
     assertThat(artefact.manifest().maxLength()).isEqualTo(512);
     assertThat(artefact.modelSha256()).hasSize(64);
-    assertThat(artefact.hasChatTemplate()).isFalse();
   }
 
   @Test
@@ -75,8 +74,12 @@ class TestModelArtefact {
     ObjectNode manifest = (ObjectNode) JSON.readTree(dir.resolve("manifest.json").toFile());
     manifest.put("vocab_size", 300);
     JSON.writeValue(dir.resolve("manifest.json").toFile(), manifest);
-    assertThatThrownBy(() -> ModelArtefact.open(dir))
-        .hasMessageContaining("the tokenizer has ids up to 511 but the model's vocab_size is 300");
+    ModelArtefact artefact = ModelArtefact.open(dir);
+
+    artefact.checkCovers(300);
+    assertThatThrownBy(() -> artefact.checkCovers(512))
+        .hasMessage("Cannot load model " + dir.toAbsolutePath().normalize()
+            + ": the tokenizer has ids up to 511 but the model's vocab_size is 300");
   }
 
   @Test
@@ -99,9 +102,12 @@ class TestModelArtefact {
 
   @Test
   void parsesDevices() {
+    assertThat(DeviceSpec.parse("auto")).isEqualTo(DeviceSpec.AUTO);
     assertThat(DeviceSpec.parse("cpu")).isEqualTo(DeviceSpec.CPU);
-    assertThat(DeviceSpec.parse("gpu")).isEqualTo(DeviceSpec.gpu(0));
-    assertThat(DeviceSpec.parse("GPU:3").gpuIndex()).isEqualTo(3);
+    assertThat(DeviceSpec.parse("gpu")).isEqualTo(DeviceSpec.GPU);
+    assertThat(DeviceSpec.parse(" GPU:3").gpuIndex()).isEqualTo(3);
+    assertThat(DeviceSpec.GPU.isConcrete()).isFalse();
+    assertThat(DeviceSpec.gpu(3).isConcrete()).isTrue();
     assertThatThrownBy(() -> DeviceSpec.parse("tpu")).hasMessageStartingWith("Cannot parse device 'tpu'");
     assertThatThrownBy(() -> DeviceSpec.parse("gpu:x")).hasMessageStartingWith("Cannot parse device");
   }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.endoreward.batch.ScoredPair;
-import dev.endoreward.engine.EngineOptions;
 import dev.endoreward.engine.RewardEngine;
+import dev.endoreward.spark.config.ScoreConfig;
 import dev.endoreward.testing.SharedFixtures;
 import dev.endoreward.testing.SparkTestBase;
 import dev.endoreward.text.PairInput;
@@ -47,7 +47,8 @@ class TestEndogenousRewardScorer extends SparkTestBase {
     assertThat(scorer.scoredRows(result).schema().apply("reward").metadata().getString("endoreward.model_sha256"))
         .isEqualTo(scorer.provenance().get("model_sha256"));
 
-    try (RewardEngine engine = RewardEngine.open(EngineOptions.defaults(SharedFixtures.storiesArtefact()))) {
+    try (RewardEngine engine = RewardEngine.open(
+        ScoreConfig.forLibrary(Map.of("model.path", SharedFixtures.storiesArtefact().toString())).engineOptions())) {
       ScoredPair expected = engine.newScorer()
           .score(List.of(PairInput.of(null, "Tom had a red ball.", " He threw it high."))).get(0).value();
       assertThat((double) scored.get(1).<Float>getAs("reward")).isCloseTo(expected.reward().reward(), within(1e-5));

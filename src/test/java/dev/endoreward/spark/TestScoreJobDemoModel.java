@@ -74,7 +74,7 @@ class TestScoreJobDemoModel extends SparkTestBase {
     assertThat(summary.rowsIn()).isEqualTo(203);
     assertThat(summary.rejectedByReason()).containsEntry("NULL_FIELD", 1L).containsEntry("EMPTY_RESPONSE", 1L)
         .containsEntry("TOO_LONG", 1L);
-    assertThat(summary.provenance()).containsEntry("template_mode", "CHAT_TEMPLATE");
+    assertThat(summary.provenance()).containsEntry("template_mode", "CHAT");
     Map<Object, Object> reasons = new HashMap<>();
     DuckDb.query("SELECT id, reject_reason FROM read_parquet('" + glob("rejected") + "')")
         .forEach(r -> reasons.put(r.get("id"), r.get("reject_reason")));
@@ -89,7 +89,7 @@ class TestScoreJobDemoModel extends SparkTestBase {
     // rewards equal the engine's own results
     List<PairInput> pairs = new ArrayList<>();
     rows.forEach(r -> pairs.add(PairInput.of(null, (String) r.get("prompt"), (String) r.get("response"))));
-    try (RewardEngine engine = RewardEngine.open(config.toEngineOptions(DeviceSpec.CPU))) {
+    try (RewardEngine engine = RewardEngine.open(config.engineOptions())) {
       List<dev.endoreward.reward.Outcome<ScoredPair>> expected = engine.newScorer().score(pairs);
       for (int i = 0; i < rows.size(); i++) {
         ScoredPair want = expected.get(i).value();
@@ -127,7 +127,7 @@ class TestScoreJobDemoModel extends SparkTestBase {
     assertThat(rows).hasSize((int) summary.rowsScored()).isNotEmpty();
     try (RewardEngine engine = RewardEngine.open(config("src/demo/sample/messages.jsonl",
         Map.of("input.column.messages", "messages", "input.column.prompt", "", "input.column.response", ""))
-        .toEngineOptions(DeviceSpec.CPU))) {
+        .engineOptions())) {
       int bos = engine.artefact().manifest().bosTokenId();
       for (Map<String, Object> row : rows) {
         @SuppressWarnings("unchecked")

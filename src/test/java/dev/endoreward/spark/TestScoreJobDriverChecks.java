@@ -61,6 +61,16 @@ class TestScoreJobDriverChecks extends SparkTestBase {
     return ScoreConfig.fromMap(values);
   }
 
+  private Path copyOfStories(String name) throws IOException {
+    Path model = Files.createDirectories(temp.resolve(name));
+    try (var files = Files.list(SharedFixtures.storiesArtefact())) {
+      for (Path file : files.toList()) {
+        Files.copy(file, model.resolve(file.getFileName()));
+      }
+    }
+    return model;
+  }
+
   private void assertFailsOnDriver(ScoreConfig config, String... messageParts) throws TimeoutException {
     long loads = EngineCache.loads();
     assertThatThrownBy(() -> ScoreJob.run(spark, config))
@@ -124,17 +134,29 @@ class TestScoreJobDriverChecks extends SparkTestBase {
   void maxLengthBeyondTheModel() throws IOException, TimeoutException {
     Path input = jsonl("{\"id\":\"a\",\"prompt\":\"p\",\"response\":\"r\"}");
     assertFailsOnDriver(config(SharedFixtures.storiesArtefact(), input,
-        Map.of("length.max", "4096", "batch.max-tokens", "4096")), "accepts at most 512 tokens");
+        Map.of("length.max", "4096", "batch.max-tokens", "4096")), "length.max", "accepts at most 512");
+  }
+
+  @Test
+  void tokenBudgetBelowTheModelsMaximumLength() throws IOException, TimeoutException {
+    // length.max 0 is the model's 512 tokens, which a 64-token forward pass cannot hold.
+    Path input = jsonl("{\"id\":\"a\",\"prompt\":\"p\",\"response\":\"r\"}");
+    assertFailsOnDriver(config(SharedFixtures.storiesArtefact(), input, Map.of("batch.max-tokens", "64")),
+        "Cannot fit a sequence of up to 512 tokens in a forward pass of 64 tokens", "batch.max-tokens");
+  }
+
+  @Test
+  void tokenizerIdsBeyondTheModelsVocabulary() throws IOException, TimeoutException {
+    Path model = copyOfStories("small-vocab");
+    Path manifest = model.resolve("manifest.json");
+    Files.writeString(manifest, Files.readString(manifest).replace("\"vocab_size\": 512", "\"vocab_size\": 300"));
+    Path input = jsonl("{\"id\":\"a\",\"prompt\":\"p\",\"response\":\"r\"}");
+    assertFailsOnDriver(config(model, input, Map.of()), "the tokenizer has ids up to 511 but the model's vocab_size is 300");
   }
 
   @Test
   void corruptModelFile() throws IOException, TimeoutException {
-    Path model = Files.createDirectories(temp.resolve("corrupt"));
-    try (var files = Files.list(SharedFixtures.storiesArtefact())) {
-      for (Path file : files.toList()) {
-        Files.copy(file, model.resolve(file.getFileName()));
-      }
-    }
+    Path model = copyOfStories("corrupt");
     Files.writeString(model.resolve("tokenizer_config.json"), "{}");
     Path input = jsonl("{\"id\":\"a\",\"prompt\":\"p\",\"response\":\"r\"}");
     assertFailsOnDriver(config(model, input, Map.of()), "tokenizer_config.json is corrupt or was changed");

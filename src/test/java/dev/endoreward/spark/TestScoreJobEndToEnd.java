@@ -142,7 +142,7 @@ class TestScoreJobEndToEnd extends SparkTestBase {
       pairs.add(PairInput.of(null, (String) row.get("prompt"), (String) row.get("response")));
     }
     List<Outcome<ScoredPair>> expected;
-    try (RewardEngine engine = RewardEngine.open(config.toEngineOptions(DeviceSpec.CPU))) {
+    try (RewardEngine engine = RewardEngine.open(config.engineOptions())) {
       expected = engine.newScorer().score(pairs);
     }
     assertThat(rows).hasSize(inputRows.size() - 4);

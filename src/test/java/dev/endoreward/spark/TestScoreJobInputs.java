@@ -44,7 +44,7 @@ class TestScoreJobInputs extends SparkTestBase {
   }
 
   private static List<Integer> promptIdsByEngine(ScoreConfig config, PairInput pair) {
-    try (RewardEngine engine = RewardEngine.open(config.toEngineOptions(DeviceSpec.CPU))) {
+    try (RewardEngine engine = RewardEngine.open(config.engineOptions())) {
       ScoredPair scored = engine.newScorer().score(List.of(pair)).get(0).value();
       List<Integer> ids = new ArrayList<>();
       for (int id : scored.tokens().promptIds()) {

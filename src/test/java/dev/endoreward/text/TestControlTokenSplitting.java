@@ -55,7 +55,7 @@ class TestControlTokenSplitting {
     String fullText =
         ReferenceRenderer.renderOne(TEMPLATE, Map.of(), new ReferenceRenderer.Case(full, false));
 
-    try (PairEncoder encoder = PairEncoder.open(folder, TemplateMode.CHAT_TEMPLATE);
+    try (PairEncoder encoder = PairEncoder.open(folder, TemplateMode.CHAT);
         HuggingFaceTokenizer original = ArtefactVariants.original(folder)) {
       int[] expectedPrompt = ArtefactVariants.ids(original, promptText, false);
       int[] expectedFull = ArtefactVariants.ids(original, fullText, false);

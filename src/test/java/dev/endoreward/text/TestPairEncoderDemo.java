@@ -39,7 +39,7 @@ class TestPairEncoderDemo {
   @BeforeAll
   static void open() {
     Path folder = SharedFixtures.projectDir().resolve("src/demo/model");
-    chat = PairEncoder.open(folder, TemplateMode.CHAT_TEMPLATE);
+    chat = PairEncoder.open(folder, TemplateMode.CHAT);
   }
 
   @AfterAll

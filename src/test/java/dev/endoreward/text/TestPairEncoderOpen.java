@@ -27,7 +27,7 @@ class TestPairEncoderOpen {
             .readTree(folder.resolve("tokenizer_config.json").toFile())
             .get("chat_template")
             .asText();
-    try (PairEncoder encoder = PairEncoder.open(folder, TemplateMode.CHAT_TEMPLATE)) {
+    try (PairEncoder encoder = PairEncoder.open(folder, TemplateMode.CHAT)) {
       assertThat(encoder.templateSha256())
           .isEqualTo(sha256(template.getBytes(StandardCharsets.UTF_8)));
       assertThat(encoder.tokenizerSha256())
@@ -52,7 +52,7 @@ class TestPairEncoderOpen {
                       "{% for m in messages %}<|{{ m['role'] }}|>{{ m['content'] }}<|end|>"
                           + "{% endfor %}{% if add_generation_prompt %}<|assistant|>{% endif %}");
             });
-    try (PairEncoder encoder = PairEncoder.open(named, TemplateMode.CHAT_TEMPLATE)) {
+    try (PairEncoder encoder = PairEncoder.open(named, TemplateMode.CHAT)) {
       EncodedPair pair = encoder.encode(PairInput.of(null, "q", "r")).value();
       assertThat(encoder.decode(pair.promptIds())).isEqualTo("<|user|> q<|end|><|assistant|>");
     }
@@ -74,11 +74,33 @@ class TestPairEncoderOpen {
             temp.resolve("no-template"),
             tokenizer -> {},
             config -> config.remove("chat_template"));
-    assertThatThrownBy(() -> PairEncoder.open(folder, TemplateMode.CHAT_TEMPLATE))
+    assertThatThrownBy(() -> PairEncoder.open(folder, TemplateMode.CHAT))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "Cannot load tokenizer " + folder + ": CHAT_TEMPLATE mode needs a chat_template in"
+            "Cannot load tokenizer " + folder + ": chat mode needs a chat_template in"
                 + " tokenizer_config.json, which has none");
+  }
+
+  @Test
+  void autoModeFollowsWhetherTheConfigHasATemplate() {
+    Path none =
+        ArtefactVariants.edited(
+            SharedFixtures.phi3Artefact(), temp.resolve("none"), tokenizer -> {},
+            config -> config.remove("chat_template"));
+    Path empty =
+        ArtefactVariants.edited(
+            SharedFixtures.phi3Artefact(), temp.resolve("empty"), tokenizer -> {},
+            config -> config.put("chat_template", ""));
+    try (PairEncoder withTemplate = PairEncoder.open(SharedFixtures.phi3Artefact(), TemplateMode.AUTO);
+        PairEncoder withNone = PairEncoder.open(none, TemplateMode.AUTO);
+        PairEncoder withEmpty = PairEncoder.open(empty, TemplateMode.AUTO)) {
+      assertThat(withTemplate.mode()).isEqualTo(TemplateMode.CHAT);
+      assertThat(withNone.mode()).isEqualTo(TemplateMode.PLAIN);
+      assertThat(withEmpty.mode()).isEqualTo(TemplateMode.PLAIN);
+    }
+    // An empty template is no template, in chat mode too, rather than one that renders nothing.
+    assertThatThrownBy(() -> PairEncoder.open(empty, TemplateMode.CHAT))
+        .hasMessageContaining("chat mode needs a chat_template");
   }
 
   @Test
@@ -90,11 +112,14 @@ class TestPairEncoderOpen {
             tokenizer -> {},
             config -> config.putArray("chat_template").addObject().put("name", "rag")
                 .put("template", "x"));
-    assertThatThrownBy(() -> PairEncoder.open(folder, TemplateMode.CHAT_TEMPLATE))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage(
-            "Cannot load tokenizer " + folder + ": chat_template lists no template named"
-                + " 'default'");
+    for (TemplateMode mode : TemplateMode.values()) {
+      assertThatThrownBy(() -> PairEncoder.open(folder, mode))
+          .as(mode.name())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage(
+              "Cannot load tokenizer " + folder + ": chat_template lists no template named"
+                  + " 'default'");
+    }
   }
 
   @Test

@@ -47,7 +47,7 @@ class TestPairEncoderPhi3 {
   @BeforeAll
   static void open() throws IOException {
     folder = SharedFixtures.phi3Artefact();
-    chat = PairEncoder.open(folder, TemplateMode.CHAT_TEMPLATE);
+    chat = PairEncoder.open(folder, TemplateMode.CHAT);
     plain = PairEncoder.open(folder, TemplateMode.PLAIN);
     original = ArtefactVariants.original(folder);
     JsonNode config = JSON.readTree(folder.resolve("tokenizer_config.json").toFile());

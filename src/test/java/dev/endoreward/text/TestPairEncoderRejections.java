@@ -26,7 +26,7 @@ class TestPairEncoderRejections {
 
   @BeforeAll
   static void open() {
-    chat = PairEncoder.open(SharedFixtures.phi3Artefact(), TemplateMode.CHAT_TEMPLATE);
+    chat = PairEncoder.open(SharedFixtures.phi3Artefact(), TemplateMode.CHAT);
     plain = PairEncoder.open(SharedFixtures.phi3Artefact(), TemplateMode.PLAIN);
   }
 
@@ -173,7 +173,7 @@ class TestPairEncoderRejections {
   private PairEncoder chatWithIn(String template, String name) {
     Path folder =
         ArtefactVariants.withTemplate(SharedFixtures.phi3Artefact(), temp.resolve(name), template);
-    return PairEncoder.open(folder, TemplateMode.CHAT_TEMPLATE);
+    return PairEncoder.open(folder, TemplateMode.CHAT);
   }
 
   private static void assertRejected(

@@ -103,12 +103,12 @@ class TestPairEncoderStories260K {
 
   @Test
   void chatTemplateModeNeedsATemplate() {
-    assertThatThrownBy(() -> PairEncoder.open(folder, TemplateMode.CHAT_TEMPLATE))
+    assertThatThrownBy(() -> PairEncoder.open(folder, TemplateMode.CHAT))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "Cannot load tokenizer "
                 + folder
-                + ": CHAT_TEMPLATE mode needs a chat_template in tokenizer_config.json, which"
+                + ": chat mode needs a chat_template in tokenizer_config.json, which"
                 + " has none");
   }
 }

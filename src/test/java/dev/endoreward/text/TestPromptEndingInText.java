@@ -51,7 +51,7 @@ class TestPromptEndingInText {
               ArtefactVariants.addToken(tokenizer, IM_END, "<|im_end|>", false, false, false);
             },
             config -> config.put("chat_template", template).put("eos_token", "<|im_end|>"));
-    encoder = PairEncoder.open(folder, TemplateMode.CHAT_TEMPLATE);
+    encoder = PairEncoder.open(folder, TemplateMode.CHAT);
     original = ArtefactVariants.original(folder);
     variables = Map.of("bos_token", "<s>", "eos_token", "<|im_end|>", "unk_token", "<unk>",
         "pad_token", "<|endoftext|>");

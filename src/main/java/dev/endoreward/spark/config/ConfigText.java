@@ -15,15 +15,15 @@ final class ConfigText {
   /**
    * Parses the written form of one of {@code type}'s values, ignoring case.
    *
-   * @throws IllegalArgumentException naming {@code key}, {@code text} and the choices
+   * @throws IllegalArgumentException "use one of ..." naming the choices
    */
-  static <E extends Enum<E>> E parse(String key, String text, Class<E> type) {
+  static <E extends Enum<E>> E parse(String text, Class<E> type) {
     for (E value : type.getEnumConstants()) {
       if (of(value).equalsIgnoreCase(text)) {
         return value;
       }
     }
     String choices = Arrays.stream(type.getEnumConstants()).map(ConfigText::of).collect(Collectors.joining(", "));
-    throw new IllegalArgumentException("Cannot set " + key + " to '" + text + "': use one of " + choices);
+    throw new IllegalArgumentException("use one of " + choices);
   }
 }

@@ -25,8 +25,8 @@ public record InputColumns(String id, String prompt, String response, String mes
     if (messages != null) {
       requireNamed(ScoreKeys.INPUT_COLUMN_MESSAGES, messages);
       if (prompt != null || response != null) {
-        throw new IllegalArgumentException("Cannot set " + ScoreKeys.INPUT_COLUMN_MESSAGES + " to '" + messages
-            + "' together with a prompt or response column: the messages form reads both from the messages");
+        throw new ConfigException(ScoreKeys.INPUT_COLUMN_MESSAGES.name(), "Cannot set "
+            + ScoreKeys.INPUT_COLUMN_MESSAGES + " to '" + messages + "' together with a prompt or response column: the messages form reads both from the messages");
       }
     } else {
       requireFormColumn(ScoreKeys.INPUT_COLUMN_PROMPT, prompt);
@@ -46,9 +46,9 @@ public record InputColumns(String id, String prompt, String response, String mes
     return messages != null;
   }
 
-  private static void requireNamed(String key, String column) {
+  private static void requireNamed(ConfigKey<String> key, String column) {
     if (column == null || column.isBlank() || !column.equals(column.strip())) {
-      throw new IllegalArgumentException("Cannot set " + key + " to '" + (column == null ? "" : column)
+      throw new ConfigException(key.name(), "Cannot set " + key + " to '" + (column == null ? "" : column)
           + "': a column name must be non-empty, without spaces at either end");
     }
   }
@@ -57,24 +57,24 @@ public record InputColumns(String id, String prompt, String response, String mes
       String promptId) {
     Map<String, String> keyByColumn = new LinkedHashMap<>();
     String[][] columns = {
-        {ScoreKeys.INPUT_COLUMN_ID, id}, {ScoreKeys.INPUT_COLUMN_PROMPT, prompt},
-        {ScoreKeys.INPUT_COLUMN_RESPONSE, response}, {ScoreKeys.INPUT_COLUMN_MESSAGES, messages},
-        {ScoreKeys.INPUT_COLUMN_SYSTEM, system}, {ScoreKeys.INPUT_COLUMN_PROMPT_ID, promptId}};
+        {ScoreKeys.INPUT_COLUMN_ID.name(), id}, {ScoreKeys.INPUT_COLUMN_PROMPT.name(), prompt},
+        {ScoreKeys.INPUT_COLUMN_RESPONSE.name(), response}, {ScoreKeys.INPUT_COLUMN_MESSAGES.name(), messages},
+        {ScoreKeys.INPUT_COLUMN_SYSTEM.name(), system}, {ScoreKeys.INPUT_COLUMN_PROMPT_ID.name(), promptId}};
     for (String[] column : columns) {
       if (column[1] == null) {
         continue;
       }
       String earlier = keyByColumn.putIfAbsent(column[1], column[0]);
       if (earlier != null) {
-        throw new IllegalArgumentException("Cannot set " + column[0] + " to '" + column[1] + "': " + earlier
+        throw new ConfigException(column[0], "Cannot set " + column[0] + " to '" + column[1] + "': " + earlier
             + " already names that column");
       }
     }
   }
 
-  private static void requireFormColumn(String key, String column) {
+  private static void requireFormColumn(ConfigKey<String> key, String column) {
     if (column == null || column.isEmpty()) {
-      throw new IllegalArgumentException("Cannot score the prompt/response form without " + key
+      throw new ConfigException(key.name(), "Cannot score the prompt/response form without " + key
           + ": name that column, or set " + ScoreKeys.INPUT_COLUMN_MESSAGES + " for the messages form");
     }
     requireNamed(key, column);

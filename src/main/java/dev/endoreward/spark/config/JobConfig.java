@@ -3,16 +3,27 @@ package dev.endoreward.spark.config;
 import java.io.Serializable;
 
 /**
- * How the Spark job runs.
+ * How the Spark job runs, around the engine.
  *
  * @param partitions 0 keeps the input's partitioning; more repartitions the input to that many
  * @param progress whether local runs print a console progress line
+ * @param chunkRows rows a task tokenises and length-sorts together; at least {@code batch.max-rows}, since a
+ *     chunk smaller than a batch would cap every batch below it
+ * @param engineThreads intra-op threads per task on the CPU; 0 means cores divided by concurrent tasks
  */
-public record JobConfig(int partitions, boolean progress) implements Serializable {
-  public JobConfig {
-    if (partitions < 0) {
-      throw new IllegalArgumentException("Cannot set " + ScoreKeys.JOB_PARTITIONS + " to '" + partitions
-          + "': it must be 0 (keep the input's partitioning) or more");
+public record JobConfig(int partitions, boolean progress, int chunkRows, int engineThreads) implements Serializable {
+
+  /**
+   * Intra-op threads for one task's model on the CPU: {@code engineThreads} when set, else the executor's
+   * cores shared evenly among its concurrent tasks, at least 1.
+   *
+   * @param cores the cores of the executor (or of the machine, in local runs)
+   * @param concurrentTasks how many tasks the executor runs at once
+   */
+  public int intraOpThreads(int cores, int concurrentTasks) {
+    if (engineThreads > 0) {
+      return engineThreads;
     }
+    return Math.max(1, cores / Math.max(1, concurrentTasks));
   }
 }

@@ -1,66 +1,50 @@
 package dev.endoreward.spark.config;
 
+import dev.endoreward.Sha256;
 import dev.endoreward.engine.EngineOptions;
-import dev.endoreward.model.DeviceSpec;
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
-import java.util.HexFormat;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * The validated configuration of one {@code score} run. It holds no Spark types, so the driver validates
- * it before starting Spark, and it is serializable, so executors receive it whole and build their
- * engine options from it with {@link #toEngineOptions(DeviceSpec)}.
+ * it before starting Spark, and it is serializable, so executors receive it whole and take their engine
+ * options from it with {@link #engineOptionsFor(List)}.
  *
- * @param model the model and its device
+ * @param engine the model and how it scores: path, device (as configured), template, reward, token budget
+ *     and length limit
  * @param input the pairs to score
  * @param output where results go
- * @param template how pairs become text
- * @param reward alpha, gamma and the terminal value
- * @param batch the token budget and chunking
- * @param length the longest sequence and the overlong-prompt policy
- * @param job partitioning and progress
- * @param engineThreads intra-op threads per task on the CPU; 0 means cores divided by concurrent tasks
+ * @param job partitioning, progress, chunking and CPU threads
  */
-public record ScoreConfig(
-    ModelConfig model,
-    InputConfig input,
-    OutputConfig output,
-    TemplateChoice template,
-    RewardConfig reward,
-    BatchConfig batch,
-    LengthConfig length,
-    JobConfig job,
-    int engineThreads) implements Serializable {
+public record ScoreConfig(EngineOptions engine, InputConfig input, OutputConfig output, JobConfig job)
+    implements Serializable {
 
-  public ScoreConfig {
-    if (model == null || input == null || output == null || template == null || reward == null || batch == null
-        || length == null || job == null) {
-      throw new IllegalArgumentException("Cannot build a score configuration with a missing section");
-    }
-    if (engineThreads < 0) {
-      throw new IllegalArgumentException("Cannot set " + ScoreKeys.ENGINE_THREADS + " to '" + engineThreads
-          + "': it must be 0 (cores divided by concurrent tasks) or more");
-    }
-    if (length.max() > 0 && batch.maxTokens() < length.max()) {
-      throw new IllegalArgumentException("Cannot set " + ScoreKeys.BATCH_MAX_TOKENS + " to '" + batch.maxTokens()
-          + "': it must be at least " + ScoreKeys.LENGTH_MAX + " (" + length.max()
-          + ") so that a sequence of the longest allowed length fits in one forward pass");
-    }
-  }
+  /** Stands for input and output paths that a library caller handles itself. */
+  private static final String CALLERS_OWN = "<dataset>";
 
   /**
    * Parses and validates configuration values. Absent keys take their defaults from {@link ScoreKeys}; an
    * empty value means unset.
    *
-   * @throws IllegalArgumentException "Cannot ..." naming the first unknown key or bad value
+   * @throws ConfigException "Cannot ..." naming the first unknown key or bad value
    */
   public static ScoreConfig fromMap(Map<String, String> values) {
     return ScoreConfigParser.parse(values);
+  }
+
+  /**
+   * Like {@link #fromMap}, for library use, where the caller reads and writes the data itself:
+   * {@code input.path} and {@code output.path} may be left out.
+   */
+  public static ScoreConfig forLibrary(Map<String, String> values) {
+    Map<String, String> withPaths = new HashMap<>(values);
+    withPaths.putIfAbsent(ScoreKeys.INPUT_PATH.name(), CALLERS_OWN);
+    withPaths.putIfAbsent(ScoreKeys.OUTPUT_PATH.name(), CALLERS_OWN);
+    return fromMap(withPaths);
   }
 
   /**
@@ -69,35 +53,35 @@ public record ScoreConfig(
    */
   public Map<String, String> asMap() {
     Map<String, String> values = new TreeMap<>();
-    values.put(ScoreKeys.MODEL_PATH, model.path());
-    values.put(ScoreKeys.MODEL_DEVICE, ConfigText.of(model.device()));
-    values.put(ScoreKeys.INPUT_PATH, input.path());
-    values.put(ScoreKeys.INPUT_FORMAT, ConfigText.of(input.format()));
+    put(values, ScoreKeys.MODEL_PATH, engine.artefactDir());
+    put(values, ScoreKeys.MODEL_DEVICE, engine.device());
+    put(values, ScoreKeys.INPUT_PATH, input.path());
+    put(values, ScoreKeys.INPUT_FORMAT, input.format());
     InputColumns columns = input.columns();
-    values.put(ScoreKeys.INPUT_COLUMN_ID, columns.id());
-    values.put(ScoreKeys.INPUT_COLUMN_PROMPT, orEmpty(columns.prompt()));
-    values.put(ScoreKeys.INPUT_COLUMN_RESPONSE, orEmpty(columns.response()));
-    values.put(ScoreKeys.INPUT_COLUMN_MESSAGES, orEmpty(columns.messages()));
-    values.put(ScoreKeys.INPUT_COLUMN_SYSTEM, orEmpty(columns.system()));
-    values.put(ScoreKeys.INPUT_COLUMN_PROMPT_ID, orEmpty(columns.promptId()));
-    values.put(ScoreKeys.INPUT_SYSTEM_PROMPT, orEmpty(input.systemPrompt()));
-    values.put(ScoreKeys.OUTPUT_PATH, output.path());
-    values.put(ScoreKeys.OUTPUT_MODE, ConfigText.of(output.mode()));
-    values.put(ScoreKeys.OUTPUT_TOKEN_LEVEL, Boolean.toString(output.tokenLevel()));
-    values.put(ScoreKeys.OUTPUT_PROMPT_TOKEN_IDS, Boolean.toString(output.promptTokenIds()));
-    values.put(ScoreKeys.TEMPLATE_MODE, ConfigText.of(template));
-    values.put(ScoreKeys.REWARD_ALPHA, Double.toString(reward.alpha()));
-    values.put(ScoreKeys.REWARD_GAMMA, Double.toString(reward.gamma()));
-    values.put(ScoreKeys.REWARD_TERMINAL, ConfigText.of(reward.terminal()));
-    values.put(ScoreKeys.BATCH_MAX_TOKENS, Integer.toString(batch.maxTokens()));
-    values.put(ScoreKeys.BATCH_MAX_ROWS, Integer.toString(batch.maxRows()));
-    values.put(ScoreKeys.BATCH_SORT_BY_LENGTH, Boolean.toString(batch.sortByLength()));
-    values.put(ScoreKeys.BATCH_CHUNK_ROWS, Integer.toString(batch.chunkRows()));
-    values.put(ScoreKeys.LENGTH_MAX, Integer.toString(length.max()));
-    values.put(ScoreKeys.LENGTH_OVERLONG_PROMPT, ConfigText.of(length.overlongPrompt()));
-    values.put(ScoreKeys.JOB_PARTITIONS, Integer.toString(job.partitions()));
-    values.put(ScoreKeys.JOB_PROGRESS, Boolean.toString(job.progress()));
-    values.put(ScoreKeys.ENGINE_THREADS, Integer.toString(engineThreads));
+    put(values, ScoreKeys.INPUT_COLUMN_ID, columns.id());
+    put(values, ScoreKeys.INPUT_COLUMN_PROMPT, columns.prompt());
+    put(values, ScoreKeys.INPUT_COLUMN_RESPONSE, columns.response());
+    put(values, ScoreKeys.INPUT_COLUMN_MESSAGES, columns.messages());
+    put(values, ScoreKeys.INPUT_COLUMN_SYSTEM, columns.system());
+    put(values, ScoreKeys.INPUT_COLUMN_PROMPT_ID, columns.promptId());
+    put(values, ScoreKeys.INPUT_SYSTEM_PROMPT, input.systemPrompt());
+    put(values, ScoreKeys.OUTPUT_PATH, output.path());
+    put(values, ScoreKeys.OUTPUT_MODE, output.mode());
+    put(values, ScoreKeys.OUTPUT_TOKEN_LEVEL, output.tokenLevel());
+    put(values, ScoreKeys.OUTPUT_PROMPT_TOKEN_IDS, output.promptTokenIds());
+    put(values, ScoreKeys.TEMPLATE_MODE, engine.templateMode());
+    put(values, ScoreKeys.REWARD_ALPHA, engine.reward().alpha());
+    put(values, ScoreKeys.REWARD_GAMMA, engine.reward().gamma());
+    put(values, ScoreKeys.REWARD_TERMINAL, engine.reward().terminal());
+    put(values, ScoreKeys.BATCH_MAX_TOKENS, engine.budget().maxTokensPerBatch());
+    put(values, ScoreKeys.BATCH_MAX_ROWS, engine.budget().maxRowsPerBatch());
+    put(values, ScoreKeys.BATCH_SORT_BY_LENGTH, engine.budget().sortByLength());
+    put(values, ScoreKeys.BATCH_CHUNK_ROWS, job.chunkRows());
+    put(values, ScoreKeys.LENGTH_MAX, engine.maxLength());
+    put(values, ScoreKeys.LENGTH_OVERLONG_PROMPT, engine.overlongPromptPolicy());
+    put(values, ScoreKeys.JOB_PARTITIONS, job.partitions());
+    put(values, ScoreKeys.JOB_PROGRESS, job.progress());
+    put(values, ScoreKeys.ENGINE_THREADS, job.engineThreads());
     return Collections.unmodifiableMap(values);
   }
 
@@ -110,46 +94,26 @@ public record ScoreConfig(
   public String fingerprint() {
     StringBuilder canonical = new StringBuilder();
     asMap().forEach((key, value) -> canonical.append(key).append('=').append(escape(value)).append('\n'));
-    try {
-      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(sha256.digest(canonical.toString().getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("Cannot fingerprint the configuration: the JVM lacks SHA-256", e);
-    }
+    return Sha256.of(canonical.toString());
   }
 
   /**
-   * The engine's options for one task.
+   * The engine's options for one task, on the device that {@code model.device} resolves to.
    *
-   * @param device the task's device, normally {@code model().device().resolve(assignedGpus)}; the CPU
-   *     also serves for checks on the driver, whatever {@code model.device} says
-   * @throws IllegalArgumentException when {@code device} is a GPU but {@code model.device} is cpu
+   * @param assignedGpus the addresses of the GPUs Spark assigned to the task; empty when it assigned none
+   *     (and on the driver, which only checks the model)
    */
-  public EngineOptions toEngineOptions(DeviceSpec device) {
-    if (model.device() == ModelDevice.CPU && device.isGpu()) {
-      throw new IllegalArgumentException("Cannot run the model on " + device + ": " + ScoreKeys.MODEL_DEVICE
-          + " is cpu");
-    }
-    return new EngineOptions(model.path(), device, template.toTemplateMode(), reward.toRewardOptions(),
-        batch.toTokenBudget(), length.max(), length.overlongPrompt());
+  public EngineOptions engineOptionsFor(List<String> assignedGpus) {
+    return engine.withDevice(engine.device().resolve(assignedGpus));
   }
 
-  /**
-   * Intra-op threads for one task's model on the CPU: {@code engineThreads} when set, else the executor's
-   * cores shared evenly among its concurrent tasks, at least 1.
-   *
-   * @param cores the cores of the executor (or of the machine, in local runs)
-   * @param concurrentTasks how many tasks the executor runs at once
-   */
-  public int intraOpThreads(int cores, int concurrentTasks) {
-    if (engineThreads > 0) {
-      return engineThreads;
-    }
-    return Math.max(1, cores / Math.max(1, concurrentTasks));
+  /** The engine's options outside Spark: {@code auto} runs on the CPU, {@code gpu} on GPU 0. */
+  public EngineOptions engineOptions() {
+    return engineOptionsFor(List.of());
   }
 
-  private static String orEmpty(String text) {
-    return text == null ? "" : text;
+  private static <T> void put(Map<String, String> values, ConfigKey<T> key, T value) {
+    values.put(key.name(), key.write(value));
   }
 
   private static String escape(String value) {

@@ -1,123 +1,124 @@
 package dev.endoreward.spark.config;
 
+import dev.endoreward.Rule;
+import dev.endoreward.batch.TokenBudget;
+import dev.endoreward.engine.EngineOptions;
+import dev.endoreward.model.DeviceSpec;
+import dev.endoreward.reward.RewardOptions;
 import dev.endoreward.reward.TerminalValue;
 import dev.endoreward.text.OverlongPromptPolicy;
+import dev.endoreward.text.TemplateMode;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Every configuration key of the {@code score} job, each with its default beside it. Keys absent from
- * {@link #ALL} are rejected. A key whose default is not listed has none: it is either required
- * ({@link #MODEL_PATH}, {@link #INPUT_PATH}, {@link #OUTPUT_PATH}) or optional and unset by default.
+ * Every configuration key of the {@code score} job: its name, documentation, type, default and rule, each
+ * said once, here. Rules that also guard an engine record ({@link RewardOptions}, {@link TokenBudget},
+ * {@link EngineOptions}) are that record's, so the key and the record cannot disagree. Keys absent from
+ * {@link #ALL} are rejected.
  */
 public final class ScoreKeys {
-  /** The exported model folder (manifest.json, TorchScript module, tokenizer); required. */
-  public static final String MODEL_PATH = "model.path";
+  public static final ConfigKey<String> MODEL_PATH = ConfigKey.requiredText("model.path",
+      "The exported model folder (manifest.json, TorchScript module, tokenizer); a local path every executor reads.",
+      "--model <dir>", Rule.of("a local folder at the same path on every executor (a shared mount or the image)",
+          path -> !path.contains("://")));
 
-  /** Where the model runs: auto (the GPU Spark assigned to the task, else the CPU), cpu, or gpu (else GPU 0). */
-  public static final String MODEL_DEVICE = "model.device";
-  public static final ModelDevice MODEL_DEVICE_DEFAULT = ModelDevice.AUTO;
+  public static final ConfigKey<DeviceSpec> MODEL_DEVICE = ConfigKey.written("model.device",
+      "Where the model runs: auto (the GPU Spark assigned to the task, else the CPU), cpu, gpu (the assigned GPU,"
+          + " else GPU 0) or gpu:N.",
+      ScoreKeys::device, DeviceSpec::toString, DeviceSpec.AUTO);
 
-  /** The pairs to score: a file, folder or glob on any Hadoop file system; required. */
-  public static final String INPUT_PATH = "input.path";
+  public static final ConfigKey<String> INPUT_PATH = ConfigKey.requiredText("input.path",
+      "The pairs to score: a file, folder or glob on any Hadoop file system.", "--input <path>", null);
 
-  /** The input's format: auto (by extension or folder contents), parquet or jsonl. */
-  public static final String INPUT_FORMAT = "input.format";
-  public static final InputFormat INPUT_FORMAT_DEFAULT = InputFormat.AUTO;
+  public static final ConfigKey<InputFormat> INPUT_FORMAT = ConfigKey.choice("input.format",
+      "The input's format: auto (by extension or folder contents), parquet or jsonl.", InputFormat.class,
+      InputFormat.AUTO);
 
-  /** The column holding the row id, carried through to both outputs. */
-  public static final String INPUT_COLUMN_ID = "input.column.id";
-  public static final String INPUT_COLUMN_ID_DEFAULT = "id";
+  public static final ConfigKey<String> INPUT_COLUMN_ID = ConfigKey.text("input.column.id",
+      "The column holding the row id, carried through to both outputs.", "id");
 
-  /** The column holding the prompt text (prompt/response form). */
-  public static final String INPUT_COLUMN_PROMPT = "input.column.prompt";
-  public static final String INPUT_COLUMN_PROMPT_DEFAULT = "prompt";
+  public static final ConfigKey<String> INPUT_COLUMN_PROMPT = ConfigKey.text("input.column.prompt",
+      "The column holding the prompt text (prompt/response form).", "prompt");
 
-  /** The column holding the response text to score (prompt/response form). */
-  public static final String INPUT_COLUMN_RESPONSE = "input.column.response";
-  public static final String INPUT_COLUMN_RESPONSE_DEFAULT = "response";
+  public static final ConfigKey<String> INPUT_COLUMN_RESPONSE = ConfigKey.text("input.column.response",
+      "The column holding the response text to score (prompt/response form).", "response");
 
-  /** The column holding an array of {role, content} whose last entry is the scored response; unset by default. */
-  public static final String INPUT_COLUMN_MESSAGES = "input.column.messages";
+  public static final ConfigKey<String> INPUT_COLUMN_MESSAGES = ConfigKey.text("input.column.messages",
+      "The column holding an array of {role, content} whose last entry is the scored response; unset by default.",
+      null);
 
-  /** The column holding a per-row system prompt; unset by default. */
-  public static final String INPUT_COLUMN_SYSTEM = "input.column.system";
+  public static final ConfigKey<String> INPUT_COLUMN_SYSTEM = ConfigKey.text("input.column.system",
+      "The column holding a per-row system prompt; unset by default.", null);
 
-  /** The column grouping responses to the same prompt; unset by default (a hash of the rendered prompt). */
-  public static final String INPUT_COLUMN_PROMPT_ID = "input.column.prompt-id";
+  public static final ConfigKey<String> INPUT_COLUMN_PROMPT_ID = ConfigKey.text("input.column.prompt-id",
+      "The column grouping responses to the same prompt; unset by default (a hash of the prompt tokens).", null);
 
-  /** One system prompt for every row; unset by default. */
-  public static final String INPUT_SYSTEM_PROMPT = "input.system-prompt";
+  public static final ConfigKey<String> INPUT_SYSTEM_PROMPT = ConfigKey.verbatimText("input.system-prompt",
+      "One system prompt for every row, kept exactly as written; unset by default.");
 
-  /** The output folder (scored rows, rejected rows, run summary); required. */
-  public static final String OUTPUT_PATH = "output.path";
+  public static final ConfigKey<String> OUTPUT_PATH = ConfigKey.requiredText("output.path",
+      "The output folder (scored rows, rejected rows, run summary).", "--output <dir>", null);
 
-  /** What to do when the output folder exists: error-if-exists, overwrite or append. */
-  public static final String OUTPUT_MODE = "output.mode";
-  public static final OutputMode OUTPUT_MODE_DEFAULT = OutputMode.ERROR_IF_EXISTS;
+  public static final ConfigKey<OutputMode> OUTPUT_MODE = ConfigKey.choice("output.mode",
+      "What to do when the output folder exists: error-if-exists, overwrite or append.", OutputMode.class,
+      OutputMode.ERROR_IF_EXISTS);
 
-  /** Whether to write the per-token arrays (response_token_ids, token_rewards, token_logprobs). */
-  public static final String OUTPUT_TOKEN_LEVEL = "output.token-level";
-  public static final boolean OUTPUT_TOKEN_LEVEL_DEFAULT = true;
+  public static final ConfigKey<Boolean> OUTPUT_TOKEN_LEVEL = ConfigKey.bool("output.token-level",
+      "Whether to write the per-token arrays (response_token_ids, token_rewards, token_logprobs).", true);
 
-  /** Whether to write prompt_token_ids, the exact prompt token sequence. */
-  public static final String OUTPUT_PROMPT_TOKEN_IDS = "output.prompt-token-ids";
-  public static final boolean OUTPUT_PROMPT_TOKEN_IDS_DEFAULT = false;
+  public static final ConfigKey<Boolean> OUTPUT_PROMPT_TOKEN_IDS = ConfigKey.bool("output.prompt-token-ids",
+      "Whether to write prompt_token_ids, the exact prompt token sequence.", false);
 
-  /** How a pair becomes text: auto (the chat template when the tokenizer has one), chat or plain. */
-  public static final String TEMPLATE_MODE = "template.mode";
-  public static final TemplateChoice TEMPLATE_MODE_DEFAULT = TemplateChoice.AUTO;
+  public static final ConfigKey<TemplateMode> TEMPLATE_MODE = ConfigKey.choice("template.mode",
+      "How a pair becomes text: auto (the chat template when the tokenizer has one), chat or plain.",
+      TemplateMode.class, TemplateMode.AUTO);
 
-  /** Soft-value temperature alpha; finite and greater than 0. */
-  public static final String REWARD_ALPHA = "reward.alpha";
-  public static final double REWARD_ALPHA_DEFAULT = 1.0;
+  public static final ConfigKey<Double> REWARD_ALPHA = ConfigKey.decimal("reward.alpha",
+      "Soft-value temperature alpha; finite and greater than 0.", 1.0, RewardOptions.ALPHA);
 
-  /** Discount gamma, in [0, 1]. */
-  public static final String REWARD_GAMMA = "reward.gamma";
-  public static final double REWARD_GAMMA_DEFAULT = 1.0;
+  public static final ConfigKey<Double> REWARD_GAMMA = ConfigKey.decimal("reward.gamma",
+      "Discount gamma, in [0, 1].", 1.0, RewardOptions.GAMMA);
 
-  /** The value after the last response token: zero (finished responses) or bootstrap (cut-off ones). */
-  public static final String REWARD_TERMINAL = "reward.terminal";
-  public static final TerminalValue REWARD_TERMINAL_DEFAULT = TerminalValue.ZERO;
+  public static final ConfigKey<TerminalValue> REWARD_TERMINAL = ConfigKey.choice("reward.terminal",
+      "The value after the last response token: zero (finished responses) or bootstrap (cut-off ones).",
+      TerminalValue.class, TerminalValue.ZERO);
 
-  /** Tokens per forward pass at most, padding included (rows × longest row). */
-  public static final String BATCH_MAX_TOKENS = "batch.max-tokens";
-  public static final int BATCH_MAX_TOKENS_DEFAULT = 16_384;
+  public static final ConfigKey<Integer> BATCH_MAX_TOKENS = ConfigKey.wholeNumber("batch.max-tokens",
+      "Tokens per forward pass at most, padding included (rows × longest row); at least the longest sequence.",
+      16_384, TokenBudget.MAX_TOKENS);
 
-  /** Rows per forward pass at most. */
-  public static final String BATCH_MAX_ROWS = "batch.max-rows";
-  public static final int BATCH_MAX_ROWS_DEFAULT = 64;
+  public static final ConfigKey<Integer> BATCH_MAX_ROWS = ConfigKey.wholeNumber("batch.max-rows",
+      "Rows per forward pass at most.", 64, TokenBudget.MAX_ROWS);
 
-  /** Whether rows of similar length share a batch, which cuts padding. */
-  public static final String BATCH_SORT_BY_LENGTH = "batch.sort-by-length";
-  public static final boolean BATCH_SORT_BY_LENGTH_DEFAULT = true;
+  public static final ConfigKey<Boolean> BATCH_SORT_BY_LENGTH = ConfigKey.bool("batch.sort-by-length",
+      "Whether rows of similar length share a batch, which cuts padding.", true);
 
-  /** Rows tokenised and length-sorted together; bounds a task's memory. */
-  public static final String BATCH_CHUNK_ROWS = "batch.chunk-rows";
-  public static final int BATCH_CHUNK_ROWS_DEFAULT = 2048;
+  public static final ConfigKey<Integer> BATCH_CHUNK_ROWS = ConfigKey.wholeNumber("batch.chunk-rows",
+      "Rows tokenised and length-sorted together; bounds a task's memory. At least batch.max-rows.", 2048,
+      Rule.atLeast(1, null));
 
-  /** The longest scored sequence in tokens; 0 means the model's maximum length. */
-  public static final String LENGTH_MAX = "length.max";
-  public static final int LENGTH_MAX_DEFAULT = 0;
+  public static final ConfigKey<Integer> LENGTH_MAX = ConfigKey.wholeNumber("length.max",
+      "The longest scored sequence in tokens; 0 means the model's maximum length.", 0, EngineOptions.MAX_LENGTH);
 
-  /** What to do with a pair longer than length.max: truncate-left (drop the prompt's start) or reject. */
-  public static final String LENGTH_OVERLONG_PROMPT = "length.overlong-prompt";
-  public static final OverlongPromptPolicy LENGTH_OVERLONG_PROMPT_DEFAULT = OverlongPromptPolicy.TRUNCATE_LEFT;
+  public static final ConfigKey<OverlongPromptPolicy> LENGTH_OVERLONG_PROMPT = ConfigKey.choice(
+      "length.overlong-prompt",
+      "What to do with a pair longer than length.max: truncate-left (drop the prompt's start) or reject.",
+      OverlongPromptPolicy.class, OverlongPromptPolicy.TRUNCATE_LEFT);
 
-  /** Partitions to score: 0 keeps the input's partitioning, more repartitions to that many. */
-  public static final String JOB_PARTITIONS = "job.partitions";
-  public static final int JOB_PARTITIONS_DEFAULT = 0;
+  public static final ConfigKey<Integer> JOB_PARTITIONS = ConfigKey.wholeNumber("job.partitions",
+      "Partitions to score: 0 keeps the input's partitioning, more repartitions to that many.", 0,
+      Rule.atLeast(0, "keep the input's partitioning"));
 
-  /** Whether local runs print a console progress line. */
-  public static final String JOB_PROGRESS = "job.progress";
-  public static final boolean JOB_PROGRESS_DEFAULT = true;
+  public static final ConfigKey<Boolean> JOB_PROGRESS = ConfigKey.bool("job.progress",
+      "Whether local runs print a console progress line.", true);
 
-  /** Intra-op threads per task on the CPU; 0 means the cores divided by the concurrent tasks. */
-  public static final String ENGINE_THREADS = "engine.threads";
-  public static final int ENGINE_THREADS_DEFAULT = 0;
+  public static final ConfigKey<Integer> ENGINE_THREADS = ConfigKey.wholeNumber("engine.threads",
+      "Intra-op threads per task on the CPU; 0 means the cores divided by the concurrent tasks.", 0,
+      Rule.atLeast(0, "cores divided by concurrent tasks"));
 
   /** Every key, in documentation order. */
-  public static final List<String> ALL = List.of(
+  public static final List<ConfigKey<?>> ALL = List.of(
       MODEL_PATH, MODEL_DEVICE,
       INPUT_PATH, INPUT_FORMAT, INPUT_COLUMN_ID, INPUT_COLUMN_PROMPT, INPUT_COLUMN_RESPONSE,
       INPUT_COLUMN_MESSAGES, INPUT_COLUMN_SYSTEM, INPUT_COLUMN_PROMPT_ID, INPUT_SYSTEM_PROMPT,
@@ -131,21 +132,34 @@ public final class ScoreKeys {
 
   private ScoreKeys() {}
 
+  /** The names of {@link #ALL}, in the same order. */
+  public static List<String> names() {
+    return ALL.stream().map(ConfigKey::name).toList();
+  }
+
+  private static DeviceSpec device(String text) {
+    try {
+      return DeviceSpec.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("use " + DeviceSpec.WRITTEN_FORMS, e);
+    }
+  }
+
   /**
    * Fails unless {@code key} is known, suggesting the closest known key for a likely typo.
    *
-   * @throws IllegalArgumentException for an unknown key
+   * @throws ConfigException for an unknown key
    */
   static void checkKnown(String key) {
-    if (ALL.contains(key)) {
+    if (names().contains(key)) {
       return;
     }
     if (key.startsWith("spark.")) {
-      throw new IllegalArgumentException("Cannot use unknown key '" + key
+      throw new ConfigException(key, "Cannot use unknown key '" + key
           + "': Spark settings go to spark-submit --conf, or to -D" + key + " for local runs");
     }
     String closest = closest(key);
-    throw new IllegalArgumentException("Cannot use unknown key '" + key + "': "
+    throw new ConfigException(key, "Cannot use unknown key '" + key + "': "
         + (closest == null ? "" : "did you mean " + closest + "? ")
         + "conf/score.properties lists every key");
   }
@@ -154,7 +168,7 @@ public final class ScoreKeys {
   private static String closest(String key) {
     String best = null;
     int bestDistance = Math.max(3, key.length() / 4) + 1;
-    for (String known : ALL) {
+    for (String known : names()) {
       int distance = editDistance(key.toLowerCase(Locale.ROOT), known);
       if (distance < bestDistance) {
         best = known;

@@ -37,13 +37,13 @@ class TestScoreConfigBuilder {
         .with(ScoreKeys.INPUT_PATH, null)
         .build();
 
-    assertThat(config.model().path()).isEqualTo("/from/flag");
+    assertThat(config.engine().artefactDir()).isEqualTo("/from/flag");
     assertThat(config.input().path()).isEqualTo("/in/file");
     assertThat(config.output().path()).isEqualTo("/out/file");
-    assertThat(config.reward().alpha()).isEqualTo(0.75);
-    assertThat(config.batch().maxRows()).isEqualTo(4);
-    assertThat(config.batch().chunkRows()).isEqualTo(16);
-    assertThat(config.batch().maxTokens()).isEqualTo(16384);
+    assertThat(config.engine().reward().alpha()).isEqualTo(0.75);
+    assertThat(config.engine().budget().maxRowsPerBatch()).isEqualTo(4);
+    assertThat(config.job().chunkRows()).isEqualTo(16);
+    assertThat(config.engine().budget().maxTokensPerBatch()).isEqualTo(16384);
   }
 
   @Test
@@ -74,6 +74,53 @@ class TestScoreConfigBuilder {
     assertThatThrownBy(() -> new ScoreConfigBuilder().withFile(conf).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("Cannot use unknown key 'reward.beta'");
+  }
+
+  @Test
+  void aBadValueInTheFileNamesTheFileAndLine() throws IOException {
+    Path conf = file("# job settings\nmodel.path=/m\ninput.path=/i\noutput.path=/o\n\n  reward.gamma = 1.5\n");
+
+    assertThatThrownBy(() -> new ScoreConfigBuilder().withFile(conf).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Cannot set reward.gamma to '1.5': it must be in [0, 1] (" + conf + ", line 6)");
+  }
+
+  @Test
+  void anUnknownKeyInTheFileNamesTheFileAndLine() throws IOException {
+    Path conf = file("model.path=/m\ninput.path=/i\noutput.path=/o\nreward.beta: 2\n");
+
+    assertThatThrownBy(() -> new ScoreConfigBuilder().withFile(conf).build())
+        .hasMessageStartingWith("Cannot use unknown key 'reward.beta'")
+        .hasMessageEndingWith("(" + conf + ", line 4)");
+  }
+
+  @Test
+  void aBadValueFromSetNamesTheAssignmentThatWon() throws IOException {
+    Path conf = file("model.path=/m\ninput.path=/i\noutput.path=/o\nbatch.max-rows=8\n");
+
+    assertThatThrownBy(() -> new ScoreConfigBuilder().withFile(conf)
+            .withAssignments(List.of("batch.max-rows=0")).build())
+        .hasMessage("Cannot set batch.max-rows to '0': it must be at least 1 (--set batch.max-rows=0)");
+  }
+
+  @Test
+  void aKeyGivenTwiceInOneFileFails() throws IOException {
+    Path conf = file("model.path=/m\nreward.alpha=0.5\n# reward.alpha=3 is only a comment\ninput.path=/i\n"
+        + "reward.alpha 0.75\n");
+
+    assertThatThrownBy(() -> new ScoreConfigBuilder().withFile(conf))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Cannot read config file " + conf + ": key reward.alpha is given twice, again on line 5;"
+            + " keep one");
+  }
+
+  @Test
+  void aKeyInAContinuedValueIsNotMistakenForAnEntry() throws IOException {
+    Path conf = file("model.path=/m\ninput.path=/i\noutput.path=/o\ninput.system-prompt=Be brief \\\n"
+        + "reward.alpha=7\nreward.alpha=-1\n");
+
+    assertThatThrownBy(() -> new ScoreConfigBuilder().withFile(conf).build())
+        .hasMessage("Cannot set reward.alpha to '-1': it must be finite and greater than 0 (" + conf + ", line 6)");
   }
 
   @Test

@@ -19,7 +19,7 @@ class TestShippedConfiguration {
   private static final Path SHIPPED = PROJECT.resolve("conf/score.properties");
   private static final Path README = PROJECT.resolve("README.md");
   private static final List<String> REQUIRED =
-      List.of(ScoreKeys.MODEL_PATH, ScoreKeys.INPUT_PATH, ScoreKeys.OUTPUT_PATH);
+      List.of(ScoreKeys.MODEL_PATH.name(), ScoreKeys.INPUT_PATH.name(), ScoreKeys.OUTPUT_PATH.name());
   private static final Pattern ASSIGNMENT = Pattern.compile("^([a-z][a-z.-]*)=(.*)$");
   private static final Pattern TABLE_ROW = Pattern.compile("^\\| `([a-z.-]+)` \\| ([^|]+) \\|");
 
@@ -39,7 +39,7 @@ class TestShippedConfiguration {
       }
     }
 
-    assertThat(keys).containsExactlyElementsOf(ScoreKeys.ALL);
+    assertThat(keys).containsExactlyElementsOf(ScoreKeys.names());
   }
 
   @Test
@@ -68,7 +68,7 @@ class TestShippedConfiguration {
     }
     Map<String, String> expected = new LinkedHashMap<>();
     Map<String, String> canonical = defaults().asMap();
-    for (String key : ScoreKeys.ALL) {
+    for (String key : ScoreKeys.names()) {
       String value = canonical.get(key);
       expected.put(key, REQUIRED.contains(key) ? "(required)" : value.isEmpty() ? "(unset)" : "`" + value + "`");
     }

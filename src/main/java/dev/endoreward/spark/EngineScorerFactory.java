@@ -1,7 +1,8 @@
 package dev.endoreward.spark;
 
+import dev.endoreward.batch.Scorer;
 import dev.endoreward.engine.EngineCache;
-import dev.endoreward.model.DeviceSpec;
+import dev.endoreward.engine.EngineOptions;
 import dev.endoreward.spark.config.ScoreConfig;
 import java.util.Arrays;
 import java.util.List;
@@ -14,33 +15,43 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
 
 /**
- * Gives a task the executor-wide engine on the device Spark assigned to it. When the job requested
+ * Scorers on the executor-wide engine, on the device Spark assigned to the task. When the job requested
  * GPUs, a task without one is an error, never a silent fall-back to the CPU. On the CPU, the engine's
  * intra-op threads are set so that the executor's concurrent tasks share its cores rather than each
  * taking all of them.
  */
-final class TaskEngines {
-  static final String GPU = "gpu";
+final class EngineScorerFactory implements ScorerFactory {
+  private static final String GPU = "gpu";
   private static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
   private static final String INTEROP_THREADS_PROPERTY = "ai.djl.pytorch.num_interop_threads";
 
-  private TaskEngines() {}
+  private final ScoreConfig config;
 
-  static EngineCache.Lease acquire(ScoreConfig config, boolean gpusRequested) {
+  EngineScorerFactory(ScoreConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Scorer open(ScoreMetrics metrics) {
+    SparkConf conf = SparkEnv.get().conf();
     List<String> gpus = assignedGpus();
-    if (gpusRequested && gpus.isEmpty()) {
+    if (gpusRequested(conf) && gpus.isEmpty()) {
       throw new IllegalStateException("Cannot score on a GPU: the job requests GPUs (spark.task.resource.gpu.amount)"
           + " but Spark assigned none to this task; check the executors' GPU discovery script");
     }
-    DeviceSpec device = config.model().device().resolve(gpus);
-    if (!device.isGpu()) {
-      limitCpuThreads(config);
+    EngineOptions options = config.engineOptionsFor(gpus);
+    if (!options.device().isGpu()) {
+      limitCpuThreads(conf);
     }
-    return EngineCache.acquire(config.toEngineOptions(device));
+    EngineCache.Lease lease = EngineCache.acquire(options);
+    if (lease.loadedNow()) {
+      metrics.modelLoads.add(1);
+    }
+    return lease.engine().newScorer();
   }
 
   /** Whether the job asks Spark to give each task GPUs. */
-  static boolean gpusRequested(SparkConf conf) {
+  private static boolean gpusRequested(SparkConf conf) {
     return Double.parseDouble(conf.get("spark.task.resource.gpu.amount", "0")) > 0;
   }
 
@@ -52,9 +63,9 @@ final class TaskEngines {
   }
 
   /** Only takes effect before this JVM starts the PyTorch engine, which is when the first model loads. */
-  private static void limitCpuThreads(ScoreConfig config) {
+  private void limitCpuThreads(SparkConf conf) {
     int cores = Runtime.getRuntime().availableProcessors();
-    int threads = config.intraOpThreads(cores, concurrentTasks(cores));
+    int threads = config.job().intraOpThreads(cores, concurrentTasks(conf, cores));
     if (System.getProperty(THREADS_PROPERTY) == null) {
       System.setProperty(THREADS_PROPERTY, String.valueOf(threads));
       System.setProperty(INTEROP_THREADS_PROPERTY, "1");
@@ -62,8 +73,7 @@ final class TaskEngines {
   }
 
   /** Tasks this JVM runs at once: N of local[N], or executor cores divided by cores per task. */
-  static int concurrentTasks(int cores) {
-    SparkConf conf = SparkEnv.get().conf();
+  private static int concurrentTasks(SparkConf conf, int cores) {
     String master = conf.get("spark.master", "");
     int taskCpus = conf.getInt("spark.task.cpus", 1);
     if (master.startsWith("local")) {
