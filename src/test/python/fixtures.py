@@ -17,7 +17,6 @@ STORIES_GREEDY = STORIES / "greedy-200-from-bos.txt"
 LLAMA2_32K_TOKENIZER = SHARED / "tokenizers" / "llama2c-llama2-32k" / "tokenizer.bin"
 TARGET = REPO_ROOT / "target" / "python-tests"
 PYTHON = sys.executable
-PYTHONPATH = os.pathsep.join([str(REPO_ROOT / "src" / "main" / "python"), str(Path(__file__).resolve().parent)])
 
 
 def scratch_dir(prefix: str) -> Path:

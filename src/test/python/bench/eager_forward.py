@@ -7,7 +7,7 @@ logits, then the float32 logsumexp over the vocabulary and the gather of each ne
 the Java side, a first pass over every batch warms up and is reported apart from the timed second pass.
 Prints the figures and optionally writes them as JSON.
 
-    /usr/bin/python3 src/test/python/bench/eager_forward.py --checkpoint stories260K.bin \\
+    jobs/python.sh src/test/python/bench/eager_forward.py --checkpoint stories260K.bin \\
         --batches batches.json [--threads N] [--result-out FILE]
 """
 

@@ -1,7 +1,7 @@
 """Prints the benchmarks' result tables from the JSON files the benchmark scripts leave behind.
 
-    /usr/bin/python3 src/test/python/bench/tables.py engine <build>/bench/engine
-    /usr/bin/python3 src/test/python/bench/tables.py score <build>/bench/score
+    jobs/python.sh src/test/python/bench/tables.py engine <build>/bench/engine
+    jobs/python.sh src/test/python/bench/tables.py score <build>/bench/score
 
 engine: ``java.json`` (EngineBenchmark) and ``python.json`` (eager_forward.py).
 score: ``engine.json`` (EngineBenchmark with the job's cores and task split) and, for the engine and each

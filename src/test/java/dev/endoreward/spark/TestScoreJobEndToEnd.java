@@ -6,25 +6,21 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.endoreward.batch.ScoredPair;
 import dev.endoreward.engine.RewardEngine;
-import dev.endoreward.model.DeviceSpec;
 import dev.endoreward.reward.Outcome;
 import dev.endoreward.spark.config.ScoreConfig;
 import dev.endoreward.testing.DuckDb;
+import dev.endoreward.testing.PairRows;
 import dev.endoreward.testing.PreferenceData;
 import dev.endoreward.testing.SharedFixtures;
 import dev.endoreward.testing.SparkTestBase;
 import dev.endoreward.testing.Tolerances;
 import dev.endoreward.text.PairInput;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,30 +35,25 @@ class TestScoreJobEndToEnd extends SparkTestBase {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path temp;
-  private static Map<String, ObjectNode> inputRows;
+  private static PairRows inputRows;
   private static ScoreConfig config;
   private static RunSummary summary;
   private static Path output;
 
   @BeforeAll
   static void scoreOnce() throws IOException {
-    inputRows = new LinkedHashMap<>();
+    inputRows = new PairRows();
     int n = 0;
     for (PreferenceData.Comparison c : PreferenceData.hhRlhf(10)) {
-      addRow("hh-" + n++, c.prompt(), c.chosen());
-      addRow("hh-" + n++, c.prompt(), c.rejected());
+      inputRows.add("hh-" + n++, c.prompt(), c.chosen());
+      inputRows.add("hh-" + n++, c.prompt(), c.rejected());
     }
-    addRow("null-prompt", null, " fine");
-    addRow("null-response", "Hello", null);
-    addRow("empty-response", "Hello", "");
-    addRow("long-prompt", "Once upon a time there was a cat. ".repeat(60), " The end.");
-    addRow("long-response", "Tell me a story.", " Once upon a time there was a dog.".repeat(60));
-    Path input = temp.resolve("pairs.jsonl");
-    List<String> lines = new ArrayList<>();
-    for (ObjectNode row : inputRows.values()) {
-      lines.add(JSON.writeValueAsString(row));
-    }
-    Files.write(input, lines, StandardCharsets.UTF_8);
+    inputRows.add("null-prompt", null, " fine");
+    inputRows.add("null-response", "Hello", null);
+    inputRows.add("empty-response", "Hello", "");
+    inputRows.add("long-prompt", "Once upon a time there was a cat. ".repeat(60), " The end.");
+    inputRows.add("long-response", "Tell me a story.", " Once upon a time there was a dog.".repeat(60));
+    Path input = inputRows.writeJsonLines(temp.resolve("pairs.jsonl"));
 
     output = temp.resolve("out");
     Map<String, String> values = new HashMap<>();
@@ -78,14 +69,6 @@ class TestScoreJobEndToEnd extends SparkTestBase {
     values.put("output.prompt-token-ids", "true");
     config = ScoreConfig.fromMap(values);
     summary = ScoreJob.run(spark, config);
-  }
-
-  private static void addRow(String id, String prompt, String response) {
-    ObjectNode row = JSON.createObjectNode();
-    row.put("id", id);
-    row.put("prompt", prompt);
-    row.put("response", response);
-    inputRows.put(id, row);
   }
 
   private static String scoredGlob() {
@@ -116,7 +99,7 @@ class TestScoreJobEndToEnd extends SparkTestBase {
     List<Object> ids = new ArrayList<>();
     DuckDb.query("SELECT id FROM read_parquet('" + scoredGlob() + "')").forEach(r -> ids.add(r.get("id")));
     DuckDb.query("SELECT id FROM read_parquet('" + rejectedGlob() + "')").forEach(r -> ids.add(r.get("id")));
-    assertThat(ids).containsExactlyInAnyOrderElementsOf(inputRows.keySet());
+    assertThat(ids).containsExactlyInAnyOrderElementsOf(inputRows.byId().keySet());
   }
 
   @Test
@@ -145,7 +128,7 @@ class TestScoreJobEndToEnd extends SparkTestBase {
     try (RewardEngine engine = RewardEngine.open(config.engineOptions())) {
       expected = engine.newScorer().score(pairs);
     }
-    assertThat(rows).hasSize(inputRows.size() - 4);
+    assertThat(rows).hasSize(inputRows.byId().size() - 4);
     for (int i = 0; i < rows.size(); i++) {
       Map<String, Object> row = rows.get(i);
       ScoredPair want = expected.get(i).value();
@@ -169,7 +152,7 @@ class TestScoreJobEndToEnd extends SparkTestBase {
   void summaryCountsMatchTheOutput() throws IOException {
     JsonNode written = JSON.readTree(output.resolve("_summary.json").toFile());
     long scored = ((Number) DuckDb.query("SELECT count(*) AS n FROM read_parquet('" + scoredGlob() + "')").get(0).get("n")).longValue();
-    assertThat(written.get("rows_in").asLong()).isEqualTo(inputRows.size());
+    assertThat(written.get("rows_in").asLong()).isEqualTo(inputRows.byId().size());
     assertThat(written.get("rows_scored").asLong()).isEqualTo(scored);
     assertThat(written.get("rows_rejected").asLong()).isEqualTo(4);
     assertThat(written.get("rejected_by_reason").get("NULL_FIELD").asLong()).isEqualTo(2);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.endoreward.batch.ScoredPair;
 import dev.endoreward.engine.EngineCache;
 import dev.endoreward.engine.RewardEngine;
-import dev.endoreward.model.DeviceSpec;
 import dev.endoreward.spark.config.ScoreConfig;
 import dev.endoreward.testing.DuckDb;
 import dev.endoreward.testing.SharedFixtures;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.endoreward.spark.config.ScoreConfig;
 import dev.endoreward.testing.DuckDb;
+import dev.endoreward.testing.PairRows;
 import dev.endoreward.testing.PreferenceData;
 import dev.endoreward.testing.S3ProxyServer;
 import dev.endoreward.testing.SharedFixtures;
@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -42,7 +41,7 @@ class TestScoreJobOnS3 extends SparkTestBase {
   @TempDir static Path temp;
   private static S3ProxyServer s3;
   private static final Map<String, String> hadoopSettingsBefore = new HashMap<>();
-  private static Map<String, ObjectNode> inputRows;
+  private static PairRows inputRows;
   private static Map<String, String> configValues;
   private static RunSummary summary;
   private static Path downloaded;
@@ -53,18 +52,14 @@ class TestScoreJobOnS3 extends SparkTestBase {
     s3.createBucket(BUCKET);
     pointS3aAtTheServer();
 
-    inputRows = new LinkedHashMap<>();
+    inputRows = new PairRows();
     int n = 0;
     for (PreferenceData.Comparison c : PreferenceData.hhRlhf(5)) {
-      addRow("hh-" + n++, c.prompt(), c.chosen());
-      addRow("hh-" + n++, c.prompt(), c.rejected());
+      inputRows.add("hh-" + n++, c.prompt(), c.chosen());
+      inputRows.add("hh-" + n++, c.prompt(), c.rejected());
     }
-    addRow("null-response", "Hello", null);
-    StringBuilder jsonl = new StringBuilder();
-    for (ObjectNode row : inputRows.values()) {
-      jsonl.append(JSON.writeValueAsString(row)).append('\n');
-    }
-    s3.putObject(BUCKET, "in/pairs.jsonl", jsonl.toString().getBytes(StandardCharsets.UTF_8));
+    inputRows.add("null-response", "Hello", null);
+    s3.putObject(BUCKET, "in/pairs.jsonl", inputRows.toJsonLines().getBytes(StandardCharsets.UTF_8));
 
     configValues = new HashMap<>();
     configValues.put("model.path", SharedFixtures.storiesArtefact().toString());
@@ -100,14 +95,6 @@ class TestScoreJobOnS3 extends SparkTestBase {
     }
   }
 
-  private static void addRow(String id, String prompt, String response) {
-    ObjectNode row = JSON.createObjectNode();
-    row.put("id", id);
-    row.put("prompt", prompt);
-    row.put("response", response);
-    inputRows.put(id, row);
-  }
-
   /** Copies every object under {@code prefix} to a local folder, keeping the keys as paths. */
   private static Path download(String prefix) throws IOException {
     Path root = Files.createDirectories(temp.resolve("downloaded"));
@@ -141,7 +128,7 @@ class TestScoreJobOnS3 extends SparkTestBase {
   void everyInputRowIsScoredOrRejectedExactlyOnce() {
     List<Object> all = new ArrayList<>(ids("scored"));
     all.addAll(ids("rejected"));
-    assertThat(all).containsExactlyInAnyOrderElementsOf(inputRows.keySet());
+    assertThat(all).containsExactlyInAnyOrderElementsOf(inputRows.byId().keySet());
     assertThat(ids("rejected")).containsExactly("null-response");
     List<Map<String, Object>> reasons = DuckDb.query("SELECT reject_reason FROM read_parquet('" + parquetGlob("rejected") + "')");
     assertThat(reasons).extracting(r -> r.get("reject_reason")).containsExactly("NULL_FIELD");

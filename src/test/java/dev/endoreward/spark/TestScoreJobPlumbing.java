@@ -3,18 +3,16 @@ package dev.endoreward.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.endoreward.spark.config.ScoreConfig;
 import dev.endoreward.testing.DuckDb;
+import dev.endoreward.testing.PairRows;
 import dev.endoreward.testing.SparkTestBase;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -30,21 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
  * elsewhere.
  */
 class TestScoreJobPlumbing extends SparkTestBase {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @TempDir Path temp;
 
-  /** Input rows by id, in file order; each has the columns id, prompt, response, source and n. */
-  private final Map<String, ObjectNode> rows = new LinkedHashMap<>();
+  /** Input rows; each has the columns id, prompt, response, source and n. */
+  private final PairRows input = new PairRows();
+  private final Map<String, ObjectNode> rows = input.byId();
 
   private void addRow(String id, String prompt, String response) {
-    ObjectNode row = JSON.createObjectNode();
-    row.put("id", id);
-    row.put("prompt", prompt);
-    row.put("response", response);
-    row.put("source", "src-" + id);
-    row.put("n", rows.size());
-    rows.put(id, row);
+    int n = rows.size();
+    input.add(id, prompt, response).put("source", "src-" + id).put("n", n);
   }
 
   /** A mix of good rows and rows that every stage rejects: the reader, the scorer and its NaN rule. */
@@ -62,12 +54,8 @@ class TestScoreJobPlumbing extends SparkTestBase {
     }
   }
 
-  private Path writeInput() throws IOException {
-    List<String> lines = new ArrayList<>();
-    for (ObjectNode row : rows.values()) {
-      lines.add(JSON.writeValueAsString(row));
-    }
-    return Files.write(temp.resolve("pairs.jsonl"), lines, StandardCharsets.UTF_8);
+  private Path writeInput() {
+    return input.writeJsonLines(temp.resolve("pairs.jsonl"));
   }
 
   private ScoreConfig config(Path input, Path output, String... keyValues) {
