@@ -13,13 +13,12 @@ import java.nio.file.Path;
  * @param tokenizerSha256 sha256 of {@code tokenizer.json}
  * @param templateMode {@link TemplateMode#CHAT} or {@link TemplateMode#PLAIN}, never AUTO
  * @param templateSha256 sha256 of the chat template text, or of "plain"
- * @param maxLength the longest sequence scored, in tokens
  */
 public record ModelDescription(Path modelPath, String modelSha256, String tokenizerSha256,
-    TemplateMode templateMode, String templateSha256, int maxLength) {
+    TemplateMode templateMode, String templateSha256) {
 
-  static ModelDescription of(ModelArtefact artefact, PairEncoder encoder, int maxLength) {
+  static ModelDescription of(ModelArtefact artefact, PairEncoder encoder) {
     return new ModelDescription(artefact.directory(), artefact.modelSha256(), encoder.tokenizerSha256(),
-        encoder.mode(), encoder.templateSha256(), maxLength);
+        encoder.mode(), encoder.templateSha256());
   }
 }

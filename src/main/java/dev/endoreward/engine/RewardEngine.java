@@ -64,9 +64,9 @@ public final class RewardEngine implements AutoCloseable {
    */
   public static ModelDescription check(EngineOptions options) {
     ModelArtefact artefact = ModelArtefact.open(options.artefactPath());
-    int maxLength = options.maxLengthOn(artefact.manifest().maxLength());
+    options.maxLengthOn(artefact.manifest().maxLength());
     try (PairEncoder encoder = openEncoder(options, artefact)) {
-      return ModelDescription.of(artefact, encoder, maxLength);
+      return ModelDescription.of(artefact, encoder);
     }
   }
 
@@ -93,11 +93,6 @@ public final class RewardEngine implements AutoCloseable {
 
   public ModelArtefact artefact() {
     return artefact;
-  }
-
-  /** What this engine scores with, for provenance. */
-  public ModelDescription description() {
-    return ModelDescription.of(artefact, encoder, maxLength);
   }
 
   public PairEncoder encoder() {
