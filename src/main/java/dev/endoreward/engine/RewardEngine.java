@@ -27,14 +27,16 @@ public final class RewardEngine implements AutoCloseable {
   private final ModelArtefact artefact;
   private final PairEncoder encoder;
   private final TorchRewardHead head;
+  private final boolean ownsHead;
   private final int maxLength;
 
   private RewardEngine(EngineOptions options, ModelArtefact artefact, PairEncoder encoder, TorchRewardHead head,
-      int maxLength) {
+      boolean ownsHead, int maxLength) {
     this.options = options;
     this.artefact = artefact;
     this.encoder = encoder;
     this.head = head;
+    this.ownsHead = ownsHead;
     this.maxLength = maxLength;
   }
 
@@ -49,11 +51,21 @@ public final class RewardEngine implements AutoCloseable {
     PairEncoder encoder = openEncoder(options, artefact);
     try {
       TorchRewardHead head = TorchRewardHead.load(artefact, options.device().resolve(List.of()));
-      return new RewardEngine(options, artefact, encoder, head, maxLength);
+      return new RewardEngine(options, artefact, encoder, head, true, maxLength);
     } catch (RuntimeException e) {
       encoder.close();
       throw e;
     }
+  }
+
+  /**
+   * An engine on a module that {@link EngineCache} loaded and keeps: closing the engine leaves the module
+   * loaded for the other engines that share it.
+   */
+  static RewardEngine onSharedModule(EngineOptions options, TorchRewardHead module) {
+    ModelArtefact artefact = module.artefact();
+    int maxLength = options.maxLengthOn(artefact.manifest().maxLength());
+    return new RewardEngine(options, artefact, openEncoder(options, artefact), module, false, maxLength);
   }
 
   /**
@@ -102,6 +114,8 @@ public final class RewardEngine implements AutoCloseable {
   @Override
   public void close() {
     encoder.close();
-    head.close();
+    if (ownsHead) {
+      head.close();
+    }
   }
 }

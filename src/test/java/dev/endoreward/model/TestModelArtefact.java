@@ -18,16 +18,8 @@ class TestModelArtefact {
 
   @TempDir Path temp;
 
-  private Path copyOfStories() throws IOException {
-    Path source = SharedFixtures.storiesArtefact();
-    Path copy = temp.resolve("stories");
-    Files.createDirectories(copy);
-    try (var files = Files.list(source)) {
-      for (Path file : files.toList()) {
-        Files.copy(file, copy.resolve(file.getFileName()));
-      }
-    }
-    return copy;
+  private Path copyOfStories() {
+    return SharedFixtures.copyOfStoriesArtefact(temp.resolve("stories"));
   }
 
   @Test

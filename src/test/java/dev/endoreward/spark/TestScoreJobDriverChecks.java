@@ -61,16 +61,6 @@ class TestScoreJobDriverChecks extends SparkTestBase {
     return ScoreConfig.fromMap(values);
   }
 
-  private Path copyOfStories(String name) throws IOException {
-    Path model = Files.createDirectories(temp.resolve(name));
-    try (var files = Files.list(SharedFixtures.storiesArtefact())) {
-      for (Path file : files.toList()) {
-        Files.copy(file, model.resolve(file.getFileName()));
-      }
-    }
-    return model;
-  }
-
   private void assertFailsOnDriver(ScoreConfig config, String... messageParts) throws TimeoutException {
     long loads = EngineCache.loads();
     assertThatThrownBy(() -> ScoreJob.run(spark, config))
@@ -147,7 +137,7 @@ class TestScoreJobDriverChecks extends SparkTestBase {
 
   @Test
   void tokenizerIdsBeyondTheModelsVocabulary() throws IOException, TimeoutException {
-    Path model = copyOfStories("small-vocab");
+    Path model = SharedFixtures.copyOfStoriesArtefact(temp.resolve("small-vocab"));
     Path manifest = model.resolve("manifest.json");
     Files.writeString(manifest, Files.readString(manifest).replace("\"vocab_size\": 512", "\"vocab_size\": 300"));
     Path input = jsonl("{\"id\":\"a\",\"prompt\":\"p\",\"response\":\"r\"}");
@@ -156,7 +146,7 @@ class TestScoreJobDriverChecks extends SparkTestBase {
 
   @Test
   void corruptModelFile() throws IOException, TimeoutException {
-    Path model = copyOfStories("corrupt");
+    Path model = SharedFixtures.copyOfStoriesArtefact(temp.resolve("corrupt"));
     Files.writeString(model.resolve("tokenizer_config.json"), "{}");
     Path input = jsonl("{\"id\":\"a\",\"prompt\":\"p\",\"response\":\"r\"}");
     assertFailsOnDriver(config(model, input, Map.of()), "tokenizer_config.json is corrupt or was changed");

@@ -33,12 +33,13 @@ class TestScoreJobInputs extends SparkTestBase {
   @TempDir Path temp;
 
   private ScoreConfig config(Path input, Map<String, String> extra) {
-    Map<String, String> values = new HashMap<>(extra);
+    Map<String, String> values = new HashMap<>();
     values.put("model.path", SharedFixtures.storiesArtefact().toString());
     values.put("input.path", input.toString());
     values.put("output.path", temp.resolve("out").toString());
     values.put("job.progress", "false");
     values.put("output.prompt-token-ids", "true");
+    values.putAll(extra);
     return ScoreConfig.fromMap(values);
   }
 
@@ -127,8 +128,10 @@ class TestScoreJobInputs extends SparkTestBase {
     }
     Files.write(input, lines);
     long before = EngineCache.loads();
-    // an alpha no other test uses, so this JVM's cache has no engine for these options yet
-    RunSummary summary = ScoreJob.run(spark, config(input, Map.of("job.partitions", "12", "reward.alpha", "0.8125")));
+    // a copy of the model at a path of its own, so that this JVM's cache has not loaded it yet
+    Map<String, String> settings = Map.of("job.partitions", "12",
+        "model.path", SharedFixtures.copyOfStoriesArtefact(temp.resolve("model")).toString());
+    RunSummary summary = ScoreJob.run(spark, config(input, settings));
     assertThat(summary.rowsScored()).isEqualTo(48);
     // local[2] is one executor JVM running two task slots over twelve partitions
     assertThat(summary.modelLoads()).isEqualTo(1);

@@ -83,6 +83,24 @@ public final class SharedFixtures {
   }
 
   /**
+   * A copy of {@link #storiesArtefact()} in {@code folder}, for tests that edit it or need a model path
+   * of their own.
+   */
+  public static Path copyOfStoriesArtefact(Path folder) {
+    try {
+      Files.createDirectories(folder);
+      try (Stream<Path> files = Files.list(storiesArtefact())) {
+        for (Path file : files.toList()) {
+          Files.copy(file, folder.resolve(file.getFileName()));
+        }
+      }
+      return folder;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
    * A tokenizer folder ({@code target/fixtures/phi-3-mini}) with phi-3-mini's
    * {@code tokenizer.json} and {@code tokenizer_config.json} (BPE with byte fallback, added
    * control tokens with {@code rstrip}, a chat template).
