@@ -10,7 +10,7 @@
 # Every step is seeded: a rerun writes the same data and sample, and the same weights up to the
 # last bits, which can differ between CPUs and torch builds.
 # Environment:
-#   ENDOREWARD_PYTHON  the Python to run (see jobs/python.sh), with torch and jinja2.
+#   ENDOREWARD_PYTHON  a Python with torch and jinja2 to run instead of the pinned environment (see jobs/python.sh).
 #   WORK_DIR           where the training data and evaluation report go (default target/demo-model).
 set -euo pipefail
 

@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Checks the Hugging Face front end on real transformers architectures with random weights.
 
-Needs torch, transformers and tokenizers, no network. For each of Llama, Qwen2 and GPT-2 (and a
-bfloat16 Llama) it builds a small random model and a small tokenizer, saves them with
+Needs torch, transformers and tokenizers, no network. For each of Llama, Qwen2, Qwen3, Gemma 3 and
+GPT-2 (and a bfloat16 Llama) it builds a small random model and a small tokenizer, saves them with
 ``save_pretrained``, exports them through the exporter's command line, and compares the
 artefact's outputs, on the CPU and on CUDA when present, with the eager model's full logits
 (logsumexp in float64), each sequence run alone without padding, while the artefact sees
-right-padded batches. Prints a table; exits 1 when a difference exceeds its tolerance.
+right-padded batches. Prints a table; exits 1 when a difference exceeds its tolerance. The CPU part
+also runs with the Python tests (test_hf_export.py).
 
-    python3 src/test/python/gpu/check_hf_export.py [--keep DIR]
+    jobs/python.sh src/test/python/gpu/check_hf_export.py [--keep DIR]
 """
 
 import argparse
@@ -83,6 +84,20 @@ def build_model(kind: str, tokenizer) -> torch.nn.Module:
                                           num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
                                           max_position_embeddings=MAX_LENGTH, tie_word_embeddings=True, **ids)
         model = transformers.Qwen2ForCausalLM(config)
+    elif kind == "qwen3":
+        config = transformers.Qwen3Config(vocab_size=vocab_size, hidden_size=64, intermediate_size=128,
+                                          num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
+                                          head_dim=16, max_position_embeddings=MAX_LENGTH, tie_word_embeddings=True,
+                                          **ids)
+        model = transformers.Qwen3ForCausalLM(config)
+    elif kind == "gemma3":
+        # the sliding window spans every test sequence: the exporter's one causal mask has no window
+        config = transformers.Gemma3TextConfig(vocab_size=vocab_size, hidden_size=64, intermediate_size=128,
+                                               num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
+                                               head_dim=16, max_position_embeddings=MAX_LENGTH,
+                                               sliding_window=MAX_LENGTH,
+                                               layer_types=["sliding_attention", "full_attention"], **ids)
+        model = transformers.Gemma3ForCausalLM(config)
     elif kind == "gpt2":
         config = transformers.GPT2Config(vocab_size=vocab_size, n_positions=MAX_LENGTH, n_embd=64, n_layer=2,
                                          n_head=4, **ids)
@@ -164,14 +179,50 @@ def check_tokenizer_file(out: Path, source_tokenizer) -> None:
             raise AssertionError(f"exported tokenizer.json encodes {text!r} differently")
 
 
+CASES = [("llama", "float32", True, False), ("qwen2", "float32", False, True), ("qwen3", "float32", True, False),
+         ("gemma3", "float32", True, True), ("gpt2", "float32", False, False), ("llama", "bfloat16", True, False)]
+"""(architecture, dtype, tokenizer adds BOS, tokenizer has a chat template)."""
+
+
+def check_case(root: Path, kind: str, dtype: str, add_bos: bool, chat_template: bool, devices):
+    """Builds, saves and exports one case under ``root``; returns one result per device:
+    (device, max differences by output, argmax mismatches, tolerance, ok), or None when the export failed."""
+    name = f"{kind}-{dtype}"
+    source, out = root / f"{name}-source", root / f"{name}-artefact"
+    tokenizer = build_tokenizer(source, add_bos, chat_template)
+    build_model(kind, tokenizer).save_pretrained(source)
+    with contextlib.redirect_stdout(io.StringIO()):  # the command prints the manifest
+        status = cli.main(["--format", "hf", "--model", str(source), "--output", str(out), "--dtype", dtype])
+    if status != 0:
+        return None
+    check_manifest(out, chat_template)
+    check_tokenizer_file(out, tokenizer)
+    model = transformers.AutoModelForCausalLM.from_pretrained(
+        source, dtype=getattr(torch, dtype), attn_implementation="eager").eval()
+    tolerance = FLOAT32_TOLERANCE if dtype == "float32" else BFLOAT16_TOLERANCE
+    results = []
+    for device in devices:
+        artefact = torch.jit.load(str(out / "model.pt"), map_location=device)
+        model.to(device)
+        generator = torch.Generator().manual_seed(7)
+        diffs, mismatches = {}, 0
+        for count, longest in ((5, 40), (3, MAX_LENGTH)):
+            rows = random_rows(generator, tokenizer.bos_token_id, model.config.vocab_size, count, longest)
+            batch_diffs, batch_mismatches = compare(artefact, model, rows, tokenizer.pad_token_id, device,
+                                                    relative=dtype != "float32")
+            diffs = {k: max(v, diffs.get(k, 0.0)) for k, v in batch_diffs.items()}
+            mismatches += batch_mismatches
+        ok = max(diffs.values()) <= tolerance and (dtype != "float32" or mismatches == 0)
+        results.append((device, diffs, mismatches, tolerance, ok))
+    return results
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Checks hf exports of small random models.")
     parser.add_argument("--keep", help="write models and artefacts here instead of a temporary folder")
     args = parser.parse_args()
     started = time.time()
     devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-    cases = [("llama", "float32", True, False), ("qwen2", "float32", False, True),
-             ("gpt2", "float32", False, False), ("llama", "bfloat16", True, False)]
     print(f"torch {torch.__version__}, transformers {transformers.__version__}, devices {devices}")
     header = f"{'model':<8} {'dtype':<9} {'device':<6} {'next_token_logit':>16} {'logsumexp':>10} " \
              f"{'max_logit':>10} {'argmax≠':>7} {'tolerance':>9}  result"
@@ -180,34 +231,13 @@ def main() -> int:
     failures = 0
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(args.keep or tmp)
-        for kind, dtype, add_bos, chat_template in cases:
-            name = f"{kind}-{dtype}"
-            source, out = root / f"{name}-source", root / f"{name}-artefact"
-            tokenizer = build_tokenizer(source, add_bos, chat_template)
-            build_model(kind, tokenizer).save_pretrained(source)
-            with contextlib.redirect_stdout(io.StringIO()):  # the command prints the manifest
-                status = cli.main(["--format", "hf", "--model", str(source), "--output", str(out), "--dtype", dtype])
-            if status != 0:
-                print(f"{kind:<8} {dtype:<9} export failed with status {status}")
+        for kind, dtype, add_bos, chat_template in CASES:
+            results = check_case(root, kind, dtype, add_bos, chat_template, devices)
+            if results is None:
+                print(f"{kind:<8} {dtype:<9} export failed")
                 failures += 1
                 continue
-            check_manifest(out, chat_template)
-            check_tokenizer_file(out, tokenizer)
-            model = transformers.AutoModelForCausalLM.from_pretrained(
-                source, dtype=getattr(torch, dtype), attn_implementation="eager").eval()
-            tolerance = FLOAT32_TOLERANCE if dtype == "float32" else BFLOAT16_TOLERANCE
-            for device in devices:
-                artefact = torch.jit.load(str(out / "model.pt"), map_location=device)
-                model.to(device)
-                generator = torch.Generator().manual_seed(7)
-                diffs, mismatches = {}, 0
-                for count, longest in ((5, 40), (3, MAX_LENGTH)):
-                    rows = random_rows(generator, tokenizer.bos_token_id, model.config.vocab_size, count, longest)
-                    batch_diffs, batch_mismatches = compare(artefact, model, rows, tokenizer.pad_token_id, device,
-                                                            relative=dtype != "float32")
-                    diffs = {k: max(v, diffs.get(k, 0.0)) for k, v in batch_diffs.items()}
-                    mismatches += batch_mismatches
-                ok = max(diffs.values()) <= tolerance and (dtype != "float32" or mismatches == 0)
+            for device, diffs, mismatches, tolerance, ok in results:
                 failures += not ok
                 print(f"{kind:<8} {dtype:<9} {device:<6} {diffs['next_token_logit']:>16.2e} "
                       f"{diffs['logsumexp']:>10.2e} {diffs['max_logit']:>10.2e} {mismatches:>7d} "
