@@ -1,6 +1,7 @@
 package dev.endoreward.engine;
 
 import dev.endoreward.batch.BatchScorer;
+import dev.endoreward.model.DeviceSpec;
 import dev.endoreward.model.ModelArtefact;
 import dev.endoreward.model.TorchRewardHead;
 import dev.endoreward.reward.EndogenousReward;
@@ -23,6 +24,9 @@ import java.util.List;
  * takes its own {@link BatchScorer} from {@link #newScorer()}.
  */
 public final class RewardEngine implements AutoCloseable {
+  /** The largest module {@link #check} loads to run its self-test: one that loads in about a second. */
+  public static final long CHEAP_MODULE_BYTES = 256L << 20;
+
   private final EngineOptions options;
   private final ModelArtefact artefact;
   private final PairEncoder encoder;
@@ -69,8 +73,10 @@ public final class RewardEngine implements AutoCloseable {
   }
 
   /**
-   * Makes every check of {@link #open} except loading the model, which needs no accelerator and little
-   * memory: what a Spark driver does before any executor work.
+   * Makes the checks of {@link #open} that need no accelerator and little memory: what a Spark driver
+   * does before any executor work. A module of at most {@link #CHEAP_MODULE_BYTES} is also loaded on the
+   * CPU for its self-test; a larger one is only checked to be a TorchScript archive, and runs its
+   * self-test where it is loaded.
    *
    * @throws IllegalArgumentException "Cannot ..." when the artefact or the options are unusable
    */
@@ -78,6 +84,9 @@ public final class RewardEngine implements AutoCloseable {
     ModelArtefact artefact = ModelArtefact.open(options.artefactPath());
     options.maxLengthOn(artefact.manifest().maxLength());
     try (PairEncoder encoder = openEncoder(options, artefact)) {
+      if (artefact.moduleBytes() <= CHEAP_MODULE_BYTES) {
+        TorchRewardHead.load(artefact, DeviceSpec.CPU).close();
+      }
       return ModelDescription.of(artefact, encoder);
     }
   }

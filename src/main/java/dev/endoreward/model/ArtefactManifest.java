@@ -34,11 +34,14 @@ public record ArtefactManifest(
     @JsonProperty("outputs") List<String> outputs,
     @JsonProperty("files") Map<String, String> files) {
 
-  public static final int FORMAT_VERSION = 1;
+  /** 2 added {@link #SELF_TEST_FILE}. */
+  public static final int FORMAT_VERSION = 2;
   public static final String MODEL_FILE = "model.pt";
   public static final String TOKENIZER_FILE = "tokenizer.json";
   public static final String TOKENIZER_CONFIG_FILE = "tokenizer_config.json";
   public static final String MANIFEST_FILE = "manifest.json";
+  /** The exporter's outputs on a few sequences; see {@link SelfTest}. */
+  public static final String SELF_TEST_FILE = "selftest.json";
   /** The first two outputs the reward needs, in this order. */
   public static final List<String> REQUIRED_OUTPUTS = List.of("next_token_logit", "logsumexp");
 }

@@ -8,9 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.ZipFile;
 
 /**
- * An exported model folder whose manifest and file hashes were checked against each other.
+ * An exported model folder whose manifest, file hashes, TorchScript archive and self-test were checked
+ * against each other.
  * Opening it reads and hashes every file, so do it once per process: the driver does it before any
  * executor work, and each executor once, when its engine cache loads the model. Whether the tokenizer's
  * ids fit the model's vocabulary is checked, with {@link #checkCovers}, where the tokenizer is opened.
@@ -20,10 +22,12 @@ public final class ModelArtefact {
 
   private final Path directory;
   private final ArtefactManifest manifest;
+  private final SelfTest selfTest;
 
-  private ModelArtefact(Path directory, ArtefactManifest manifest) {
+  private ModelArtefact(Path directory, ArtefactManifest manifest, SelfTest selfTest) {
     this.directory = directory;
     this.manifest = manifest;
+    this.selfTest = selfTest;
   }
 
   /**
@@ -49,7 +53,8 @@ public final class ModelArtefact {
     }
     checkManifest(dir, manifest);
     checkFileHashes(dir, manifest.files());
-    return new ModelArtefact(dir, manifest);
+    checkArchive(dir);
+    return new ModelArtefact(dir, manifest, readSelfTest(dir, manifest));
   }
 
   public Path directory() {
@@ -58,6 +63,20 @@ public final class ModelArtefact {
 
   public ArtefactManifest manifest() {
     return manifest;
+  }
+
+  /** The exporter's outputs on a few sequences, for checking a loaded module. */
+  public SelfTest selfTest() {
+    return selfTest;
+  }
+
+  /** The size of the TorchScript module file. */
+  public long moduleBytes() {
+    try {
+      return Files.size(directory.resolve(ArtefactManifest.MODEL_FILE));
+    } catch (IOException e) {
+      throw cannotLoad(directory, ArtefactManifest.MODEL_FILE + " cannot be read: " + e.getMessage());
+    }
   }
 
   /** sha256 of the TorchScript module, for provenance. */
@@ -103,7 +122,7 @@ public final class ModelArtefact {
       throw cannotLoad(dir, "manifest lists no files");
     }
     for (String required : List.of(ArtefactManifest.MODEL_FILE, ArtefactManifest.TOKENIZER_FILE,
-        ArtefactManifest.TOKENIZER_CONFIG_FILE)) {
+        ArtefactManifest.TOKENIZER_CONFIG_FILE, ArtefactManifest.SELF_TEST_FILE)) {
       if (!m.files().containsKey(required)) {
         throw cannotLoad(dir, "manifest does not list " + required);
       }
@@ -130,6 +149,35 @@ public final class ModelArtefact {
             + " does not match the manifest's " + entry.getValue());
       }
     }
+  }
+
+  /**
+   * A TorchScript archive is a zip holding the pickled module; checking that costs little, where loading a
+   * large model on the driver would not.
+   */
+  private static void checkArchive(Path dir) {
+    try (ZipFile archive = new ZipFile(dir.resolve(ArtefactManifest.MODEL_FILE).toFile())) {
+      boolean hasModule = archive.stream().anyMatch(entry -> entry.getName().endsWith("/data.pkl"));
+      if (!hasModule) {
+        throw cannotLoad(dir, ArtefactManifest.MODEL_FILE + " is not a TorchScript archive: it holds no data.pkl");
+      }
+    } catch (IOException e) {
+      throw cannotLoad(dir, ArtefactManifest.MODEL_FILE + " is not a TorchScript archive: " + e.getMessage());
+    }
+  }
+
+  private static SelfTest readSelfTest(Path dir, ArtefactManifest manifest) {
+    SelfTest selfTest;
+    try {
+      selfTest = JSON.readValue(dir.resolve(ArtefactManifest.SELF_TEST_FILE).toFile(), SelfTest.class);
+    } catch (IOException e) {
+      throw cannotLoad(dir, ArtefactManifest.SELF_TEST_FILE + " is not valid: " + e.getMessage());
+    }
+    String problem = selfTest.problem(manifest.vocabSize(), manifest.maxLength());
+    if (problem != null) {
+      throw cannotLoad(dir, ArtefactManifest.SELF_TEST_FILE + " cannot be used: " + problem);
+    }
+    return selfTest;
   }
 
   static IllegalArgumentException cannotLoad(Path dir, String why) {

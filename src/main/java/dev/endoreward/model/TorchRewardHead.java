@@ -31,7 +31,8 @@ public final class TorchRewardHead implements RewardHead, AutoCloseable {
   /**
    * Loads the artefact's module onto {@code device}.
    *
-   * @throws IllegalArgumentException "Cannot load model ..." when the engine rejects the module
+   * @throws IllegalArgumentException "Cannot load model ..." when the engine rejects the module, or when the
+   *     module's outputs on the artefact's self-test differ from the exporter's
    * @throws IllegalStateException when a GPU was asked for but the engine cannot see it
    */
   @SuppressWarnings("unchecked")
@@ -48,9 +49,11 @@ public final class TorchRewardHead implements RewardHead, AutoCloseable {
         .build();
     try {
       ZooModel<List<int[]>, List<HeadOutput>> model = criteria.loadModel();
+      TorchRewardHead head = new TorchRewardHead(artefact, device, model);
+      head.runSelfTest();
       LOG.info(String.format("Loaded model %s on %s in %.2f s", artefact.directory(), device,
           (System.nanoTime() - start) / 1e9));
-      return new TorchRewardHead(artefact, device, model);
+      return head;
     } catch (IOException | ModelNotFoundException | MalformedModelException e) {
       throw ModelArtefact.cannotLoad(artefact.directory(), "the PyTorch engine rejected model.pt: " + e.getMessage());
     }
@@ -69,6 +72,25 @@ public final class TorchRewardHead implements RewardHead, AutoCloseable {
     } catch (TranslateException e) {
       throw new IllegalStateException("Cannot run model " + artefact.directory() + " on " + device + ": "
           + e.getMessage(), e);
+    }
+  }
+
+  /** Compares this module's outputs with the exporter's; a mismatch closes it. */
+  private void runSelfTest() {
+    SelfTest selfTest = artefact.selfTest();
+    double difference;
+    try {
+      difference = selfTest.largestDifference(this);
+    } catch (RuntimeException e) {
+      close();
+      throw ModelArtefact.cannotLoad(artefact.directory(), "it fails to run on " + device + ": " + e.getMessage());
+    }
+    if (!selfTest.passes(difference)) {
+      close();
+      throw ModelArtefact.cannotLoad(artefact.directory(), String.format(
+          "its outputs on %s differ from the exporter's by %s (at most %.3g is allowed); check that the runtime"
+              + " is libtorch 2.7.1 and that the device works, or export the model again",
+          device, Double.isNaN(difference) ? "NaN" : String.format("%.3g", difference), selfTest.tolerance()));
     }
   }
 

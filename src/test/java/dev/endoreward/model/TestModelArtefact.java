@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.endoreward.testing.SharedFixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,5 +104,57 @@ class TestModelArtefact {
     assertThat(DeviceSpec.gpu(3).isConcrete()).isTrue();
     assertThatThrownBy(() -> DeviceSpec.parse("tpu")).hasMessageStartingWith("Cannot parse device 'tpu'");
     assertThatThrownBy(() -> DeviceSpec.parse("gpu:x")).hasMessageStartingWith("Cannot parse device");
+  }
+
+  @Test
+  void rejectsAModuleThatIsNoTorchScriptArchiveEvenWhenRehashed() throws IOException {
+    Path dir = copyOfStories();
+    Files.write(dir.resolve("model.pt"), new byte[] {'n', 'o', 't', ' ', 'a', ' ', 'z', 'i', 'p'});
+    SharedFixtures.rehash(dir, "model.pt");
+
+    assertThatThrownBy(() -> ModelArtefact.open(dir))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("Cannot load model " + dir + ": model.pt is not a TorchScript archive");
+  }
+
+  @Test
+  void rejectsAnArtefactWithoutItsSelfTest() throws IOException {
+    Path dir = copyOfStories();
+    ObjectNode manifest = (ObjectNode) JSON.readTree(dir.resolve("manifest.json").toFile());
+    ((ObjectNode) manifest.get("files")).remove("selftest.json");
+    JSON.writeValue(dir.resolve("manifest.json").toFile(), manifest);
+
+    assertThatThrownBy(() -> ModelArtefact.open(dir)).hasMessageContaining("manifest does not list selftest.json");
+  }
+
+  @Test
+  void aModuleWhoseOutputsDifferFromTheExportersFailsToLoad() throws IOException {
+    Path dir = copyOfStories();
+    ObjectNode selfTest = (ObjectNode) JSON.readTree(dir.resolve("selftest.json").toFile());
+    double tolerance = selfTest.get("tolerance").asDouble();
+    // as if the runtime computed every logsumexp of the first sequence 10 tolerances higher
+    ArrayNode first = (ArrayNode) selfTest.get("logsumexp").get(0);
+    for (int t = 0; t < first.size(); t++) {
+      first.set(t, first.get(t).asDouble() - 10 * tolerance);
+    }
+    JSON.writeValue(dir.resolve("selftest.json").toFile(), selfTest);
+    SharedFixtures.rehash(dir, "selftest.json");
+    ModelArtefact artefact = ModelArtefact.open(dir);
+
+    assertThatThrownBy(() -> TorchRewardHead.load(artefact, DeviceSpec.CPU))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("Cannot load model " + dir + ": its outputs on cpu differ from the exporter's by ")
+        .hasMessageContaining("libtorch 2.7.1");
+  }
+
+  @Test
+  void aModuleThatMatchesItsSelfTestLoads() {
+    ModelArtefact artefact = ModelArtefact.open(SharedFixtures.storiesArtefact());
+    int[][] sequences = artefact.selfTest().inputIds();
+    assertThat(sequences.length).isBetween(2, 4);
+    assertThat(Arrays.stream(sequences).mapToInt(ids -> ids.length)).contains(1);
+    try (TorchRewardHead head = TorchRewardHead.load(artefact, DeviceSpec.CPU)) {
+      assertThat(artefact.selfTest().largestDifference(head)).isLessThanOrEqualTo(artefact.selfTest().tolerance());
+    }
   }
 }

@@ -151,4 +151,25 @@ class TestScoreJobDriverChecks extends SparkTestBase {
     Path input = jsonl("{\"id\":\"a\",\"prompt\":\"p\",\"response\":\"r\"}");
     assertFailsOnDriver(config(model, input, Map.of()), "tokenizer_config.json is corrupt or was changed");
   }
+
+  @Test
+  void rehashedGarbageInsteadOfTheModule() throws IOException, TimeoutException {
+    Path model = SharedFixtures.copyOfStoriesArtefact(temp.resolve("garbage"));
+    Files.writeString(model.resolve("model.pt"), "garbage");
+    SharedFixtures.rehash(model, "model.pt");
+    Path input = jsonl("{\"id\":\"a\",\"prompt\":\"p\",\"response\":\"r\"}");
+    assertFailsOnDriver(config(model, input, Map.of()), "model.pt is not a TorchScript archive");
+  }
+
+  @Test
+  void aRuntimeThatComputesOtherNumbers() throws IOException, TimeoutException {
+    Path model = SharedFixtures.copyOfStoriesArtefact(temp.resolve("other-numbers"));
+    Path selfTest = model.resolve("selftest.json");
+    // a tolerance no runtime can meet stands in for a runtime that computes other numbers
+    Files.writeString(selfTest, Files.readString(selfTest).replaceAll("\"tolerance\": *[0-9.eE+-]+",
+        "\"tolerance\": 1e-30"));
+    SharedFixtures.rehash(model, "selftest.json");
+    Path input = jsonl("{\"id\":\"a\",\"prompt\":\"p\",\"response\":\"r\"}");
+    assertFailsOnDriver(config(model, input, Map.of()), "its outputs on cpu differ from the exporter's by");
+  }
 }

@@ -1,5 +1,8 @@
 package dev.endoreward.testing;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.endoreward.Sha256;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -95,6 +98,22 @@ public final class SharedFixtures {
         }
       }
       return folder;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Records a changed file's new sha256 in the artefact's manifest, as someone covering up a change
+   * would; what the hashes then cannot catch, the loader's other checks must.
+   */
+  public static void rehash(Path artefact, String file) {
+    try {
+      Path manifest = artefact.resolve("manifest.json");
+      ObjectMapper json = new ObjectMapper();
+      ObjectNode root = (ObjectNode) json.readTree(manifest.toFile());
+      ((ObjectNode) root.get("files")).put(file, Sha256.of(artefact.resolve(file)));
+      json.writeValue(manifest.toFile(), root);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
