@@ -59,14 +59,16 @@ public record SelfTest(
 
   /**
    * The largest absolute difference between the exporter's outputs and {@code head}'s on the same
-   * sequences, batched together; NaN when any output is not finite.
+   * sequences, batched together; NaN when any output is not finite. A sequence's last next-token logit
+   * is left out: it has no next token of its own, so it depends on the padding.
    */
   public double largestDifference(RewardHead head) {
     List<HeadOutput> outputs = head.forward(List.of(inputIds));
     double largest = 0;
     for (int i = 0; i < inputIds.length; i++) {
-      largest = Math.max(largest, largestDifference(nextTokenLogit[i], outputs.get(i).nextTokenLogits()));
-      largest = Math.max(largest, largestDifference(logSumExp[i], outputs.get(i).logSumExps()));
+      int last = inputIds[i].length - 1;
+      largest = Math.max(largest, largestDifference(nextTokenLogit[i], outputs.get(i).nextTokenLogits(), last));
+      largest = Math.max(largest, largestDifference(logSumExp[i], outputs.get(i).logSumExps(), last + 1));
     }
     return largest;
   }
@@ -76,9 +78,10 @@ public record SelfTest(
     return difference <= tolerance;
   }
 
-  private static double largestDifference(float[] expected, float[] actual) {
+  /** Over the first {@code positions} positions. */
+  private static double largestDifference(float[] expected, float[] actual, int positions) {
     double largest = 0;
-    for (int t = 0; t < expected.length; t++) {
+    for (int t = 0; t < positions; t++) {
       double difference = Math.abs((double) expected[t] - actual[t]);
       if (Double.isNaN(difference)) {
         return Double.NaN;

@@ -1,6 +1,8 @@
 package dev.endoreward.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.endoreward.Sha256;
 import java.io.ByteArrayOutputStream;
@@ -114,6 +116,49 @@ public final class SharedFixtures {
       ObjectNode root = (ObjectNode) json.readTree(manifest.toFile());
       ((ObjectNode) root.get("files")).put(file, Sha256.of(artefact.resolve(file)));
       json.writeValue(manifest.toFile(), root);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Edits an artefact's {@code selftest.json} (and re-hashes it) as if the exporter had computed every
+   * logsumexp of the first sequence ten tolerances lower: what a runtime that computes other numbers
+   * looks like from the loader's side.
+   */
+  public static void skewSelfTest(Path artefact) {
+    try {
+      Path file = artefact.resolve("selftest.json");
+      ObjectMapper json = new ObjectMapper();
+      ObjectNode selfTest = (ObjectNode) json.readTree(file.toFile());
+      double tolerance = selfTest.get("tolerance").asDouble();
+      ArrayNode first = (ArrayNode) selfTest.get("logsumexp").get(0);
+      for (int t = 0; t < first.size(); t++) {
+        first.set(t, first.get(t).asDouble() - 10 * tolerance);
+      }
+      json.writeValue(file.toFile(), selfTest);
+      rehash(artefact, "selftest.json");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Keeps an artefact's self-test sequences inside a smaller vocabulary (ids modulo {@code vocabSize}), for
+   * tests that shrink the manifest's {@code vocab_size}; the expected outputs no longer match.
+   */
+  public static void foldSelfTestIds(Path artefact, int vocabSize) {
+    try {
+      Path file = artefact.resolve("selftest.json");
+      ObjectMapper json = new ObjectMapper();
+      ObjectNode selfTest = (ObjectNode) json.readTree(file.toFile());
+      for (JsonNode sequence : selfTest.get("input_ids")) {
+        for (int t = 0; t < sequence.size(); t++) {
+          ((ArrayNode) sequence).set(t, sequence.get(t).asInt() % vocabSize);
+        }
+      }
+      json.writeValue(file.toFile(), selfTest);
+      rehash(artefact, "selftest.json");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
