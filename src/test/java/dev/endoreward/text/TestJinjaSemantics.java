@@ -63,7 +63,7 @@ class TestJinjaSemantics {
       "{{ strftime_now('%d %b %Y %H:%M') }} {{ strftime_now('%B %-d, %Y') }} {{ strftime_now is defined }}"
           + " {{ raise_exception is defined }}",
       "{{ 'ab'.removeprefix('a') }} {{ 'ab'.removesuffix('b') }} {{ '  '.isspace() }} {{ '12'.isdigit() }}"
-          + " {{ xs.index(1) }} {{ xs.count(3) }} {{ ['x'] + ['y'] }} {{ 'a' ~ 1 }}",
+          + " {{ xs.index(1) }} {{ xs.count(3) }} {{ ['x'] + ['y'] }} {{ 'a' ~ 1 ~ true ~ 2.5 ~ xs ~ u }}",
       "{{ tools is none }} {{ documents is none }} {{ s is string }} {{ xs is iterable }} {{ s is iterable }}"
           + " {{ d is mapping }} {{ n is none }} {{ f is number }} {{ xs is sequence }}",
       "{%- for m in messages -%}{{ m.role }}:{{ m['content'] }}{{ '\\n' if not loop.last }}{%- endfor -%}"

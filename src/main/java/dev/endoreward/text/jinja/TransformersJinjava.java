@@ -35,13 +35,14 @@ import jinjava.javax.el.ExpressionFactory;
  *       nextitem}, {@code else}, filters) and {@code if} with Python's truthiness, which the type
  *       converter gives {@code and}/{@code or}/{@code not} and inline {@code if} too;
  *   <li>filters ({@link PythonFilters}) and tests ({@link PythonTests});
- *   <li>output ({@link PythonOutput}): {@code {{ x }}} prints {@code str(x)} ({@code True}).
+ *   <li>output ({@link PythonOutput}): {@code {{ x }}} prints {@code str(x)} ({@code True}), as
+ *       {@code ~} joins it.
  * </ul>
  *
  * <p>Known differences that no supported template relies on: none and undefined are one value
  * (both print nothing; {@code x is defined} is false for a variable set to none, and
- * {@code x is iterable} false for an undefined one), {@code ~} and {@code +} print booleans in
- * Java's spelling, an expression cannot contain {@code }}} (a dict literal ending in a dict:
+ * {@code x is iterable} false for an undefined one), {@code +} joins a string and a non-string
+ * where Python raises, an expression cannot contain {@code }}} (a dict literal ending in a dict:
  * write {@code } }}), {@code break}/{@code continue} inside an {@code if} still render the rest
  * of that {@code if}'s body, and Python's string {@code format} and {@code %} formatting are
  * missing.
@@ -130,13 +131,21 @@ public final class TransformersJinjava extends Jinjava {
     return builder.build();
   }
 
-  /** Jinjava's type converter with Python's truthiness for {@code and}, {@code or}, {@code not}, {@code if}. */
+  /**
+   * Jinjava's type converter with Python's truthiness for {@code and}, {@code or}, {@code not} and
+   * {@code if}, and Python's {@code str()} where a value becomes text ({@code ~}).
+   */
   private static final class PythonConverter extends TruthyTypeConverter {
     private static final long serialVersionUID = 1L;
 
     @Override
     protected Boolean coerceToBoolean(Object value) {
       return PythonValues.truthy(value);
+    }
+
+    @Override
+    protected String coerceToString(Object value) {
+      return value == null || value instanceof String ? super.coerceToString(value) : PythonValues.str(value);
     }
   }
 }
