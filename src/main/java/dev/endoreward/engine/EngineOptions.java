@@ -6,6 +6,7 @@ import dev.endoreward.model.DeviceSpec;
 import dev.endoreward.reward.RewardOptions;
 import dev.endoreward.text.OverlongPromptPolicy;
 import dev.endoreward.text.TemplateMode;
+import dev.endoreward.text.TemplateVariables;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -24,6 +25,7 @@ import java.util.Objects;
  * @param budget the token budget of one forward pass
  * @param maxLength the longest scored sequence; 0 means the model's own maximum. See {@link #MAX_LENGTH}.
  * @param overlongPromptPolicy what to do with a prompt that does not fit
+ * @param templateVariables extra variables for the chat template, such as {@code enable_thinking}
  */
 public record EngineOptions(
     String artefactDir,
@@ -32,7 +34,8 @@ public record EngineOptions(
     RewardOptions reward,
     TokenBudget budget,
     int maxLength,
-    OverlongPromptPolicy overlongPromptPolicy) implements Serializable {
+    OverlongPromptPolicy overlongPromptPolicy,
+    TemplateVariables templateVariables) implements Serializable {
 
   public static final Rule<Integer> MAX_LENGTH = Rule.atLeast(0, "the model's maximum");
 
@@ -43,12 +46,20 @@ public record EngineOptions(
     Objects.requireNonNull(reward, "reward");
     Objects.requireNonNull(budget, "budget");
     Objects.requireNonNull(overlongPromptPolicy, "overlongPromptPolicy");
+    Objects.requireNonNull(templateVariables, "templateVariables");
     MAX_LENGTH.check("max length", maxLength);
+  }
+
+  /** Options without extra template variables. */
+  public EngineOptions(String artefactDir, DeviceSpec device, TemplateMode templateMode, RewardOptions reward,
+      TokenBudget budget, int maxLength, OverlongPromptPolicy overlongPromptPolicy) {
+    this(artefactDir, device, templateMode, reward, budget, maxLength, overlongPromptPolicy, TemplateVariables.NONE);
   }
 
   /** These options on another device, e.g. the one a task resolved {@code auto} to. */
   public EngineOptions withDevice(DeviceSpec other) {
-    return new EngineOptions(artefactDir, other, templateMode, reward, budget, maxLength, overlongPromptPolicy);
+    return new EngineOptions(artefactDir, other, templateMode, reward, budget, maxLength, overlongPromptPolicy,
+        templateVariables);
   }
 
   /** The artefact folder as a path. */

@@ -92,7 +92,8 @@ public final class RewardEngine implements AutoCloseable {
   }
 
   private static PairEncoder openEncoder(EngineOptions options, ModelArtefact artefact) {
-    PairEncoder encoder = PairEncoder.open(artefact.directory(), options.templateMode());
+    PairEncoder encoder =
+        PairEncoder.open(artefact.directory(), options.templateMode(), options.templateVariables());
     try {
       artefact.checkCovers(encoder.vocabularySize());
       return encoder;

@@ -1,11 +1,14 @@
 package dev.endoreward.text;
 
+import dev.endoreward.text.jinja.PythonValues;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntPredicate;
 
 /**
  * Renders a conversation and works out which characters of the output came from message
@@ -15,8 +18,9 @@ import java.util.Set;
  * replaced by a unique sentinel ({@code U+E0xx index U+E0xx}, using a private-use character
  * that occurs in no content). The sentinel render splits into template literals and sentinel
  * positions; these are aligned against the real render, where each sentinel must match its
- * content as is, or with surrounding whitespace stripped as Python's {@code strip},
- * {@code lstrip} and {@code rstrip} do (templates such as Llama 2's strip content). The real
+ * content as is, or with surrounding whitespace or newlines stripped as Python's {@code strip},
+ * {@code lstrip} and {@code rstrip} do, without or with {@code '\n'} as argument (templates such
+ * as Llama's and Gemma's trim content, Qwen3's strips newlines off the response). The real
  * render is the text that is used; the alignment only labels it. A template that changes
  * content in any other way, or branches on content, cannot be aligned and the row is rejected
  * with {@code TEMPLATE_ERROR}.
@@ -31,9 +35,12 @@ final class AttributingRenderer {
     this.template = template;
   }
 
-  RenderedConversation render(List<ChatMessage> messages, boolean addGenerationPrompt)
+  /**
+   * @param now the time {@code strftime_now} shows, the same for both renders
+   */
+  RenderedConversation render(List<ChatMessage> messages, boolean addGenerationPrompt, ZonedDateTime now)
       throws TemplateRenderException {
-    String real = template.render(messages, addGenerationPrompt);
+    String real = template.render(messages, addGenerationPrompt, now);
     char marker = unusedMarker(messages);
     List<ChatMessage> sentinels = new ArrayList<>(messages.size());
     for (int i = 0; i < messages.size(); i++) {
@@ -42,7 +49,7 @@ final class AttributingRenderer {
       sentinels.add(
           new ChatMessage(message.role(), hasContent ? sentinel(marker, i) : message.content()));
     }
-    String marked = template.render(sentinels, addGenerationPrompt);
+    String marked = template.render(sentinels, addGenerationPrompt, now);
     List<Object> parts = splitParts(marked, marker, messages.size());
     Alignment alignment = new Alignment(real, parts, messages);
     if (!alignment.align(0, 0)) {
@@ -155,27 +162,27 @@ final class AttributingRenderer {
       return false;
     }
 
-    /** The content as is, then stripped as Python's strip, lstrip and rstrip would. */
+    /**
+     * The content as is, then stripped as Python's strip, lstrip and rstrip would, of whitespace
+     * and of newlines only.
+     */
     private static Set<String> variants(String content) {
-      int first = 0;
-      while (first < content.length() && isPythonSpace(content.charAt(first))) {
-        first++;
-      }
-      int last = content.length();
-      while (last > first && isPythonSpace(content.charAt(last - 1))) {
-        last--;
-      }
       Set<String> variants = new LinkedHashSet<>();
       variants.add(content);
-      variants.add(content.substring(first, last));
-      variants.add(content.substring(first));
-      variants.add(content.substring(0, last));
+      for (IntPredicate strippable : List.<IntPredicate>of(PythonValues::isSpace, c -> c == '\n')) {
+        int first = 0;
+        while (first < content.length() && strippable.test(content.charAt(first))) {
+          first++;
+        }
+        int last = content.length();
+        while (last > first && strippable.test(content.charAt(last - 1))) {
+          last--;
+        }
+        variants.add(content.substring(first, last));
+        variants.add(content.substring(first));
+        variants.add(content.substring(0, last));
+      }
       return variants;
-    }
-
-    /** Python's {@code str.isspace} for one char. */
-    private static boolean isPythonSpace(char c) {
-      return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\u0085';
     }
   }
 }

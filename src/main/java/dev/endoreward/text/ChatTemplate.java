@@ -1,13 +1,13 @@
 package dev.endoreward.text;
 
-import com.hubspot.jinjava.Jinjava;
-import com.hubspot.jinjava.JinjavaConfig;
-import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.interpret.AutoCloseableSupplier;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
-import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import dev.endoreward.text.jinja.TemplateRaised;
+import dev.endoreward.text.jinja.TransformersJinjava;
+import java.time.Clock;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -15,41 +15,45 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A Hugging Face chat template rendered with Jinjava, configured so that its output equals
- * Python jinja2's as transformers' {@code apply_chat_template} sets it up: {@code trim_blocks},
- * {@code lstrip_blocks}, {@code {%-}/{{-} whitespace control, Python operator precedence and
- * string escapes, no re-rendering of variable values (content containing {@code {{ }} stays
- * text), a {@code raise_exception(message)} function, and the variables {@code messages},
- * {@code add_generation_prompt} and the special tokens ({@code bos_token}, {@code eos_token},
- * {@code unk_token}, {@code pad_token}) where the tokenizer config sets them.
- *
- * <p>Known differences from jinja2 that no supported template relies on: booleans and
- * {@code none} print as {@code true}/empty, {@code tojson} is compact, there is no
- * {@code strftime_now}, and Python string methods other than those Java's {@code String} shares
- * ({@code strip()}...) are missing. A template that uses them fails or renders differently; the
- * tests pin the templates this project renders byte for byte against jinja2.
+ * A Hugging Face chat template rendered as transformers' {@code apply_chat_template} renders it
+ * with jinja2 (see {@link TransformersJinjava}): with the variables {@code messages},
+ * {@code add_generation_prompt}, {@code tools=None}, {@code documents=None}, the special tokens
+ * ({@code bos_token}, {@code eos_token}, {@code unk_token}, {@code pad_token}) where the tokenizer
+ * config sets them, and the configured {@link TemplateVariables}. Variable values are never
+ * rendered again (content containing {@code {{ }} stays text). {@code strftime_now} reads the
+ * clock, as transformers does; tests pin it.
  *
  * <p>Thread-safe: every render gets its own interpreter.
  */
 final class ChatTemplate {
+  private static final TransformersJinjava JINJAVA = new TransformersJinjava();
+
   private final String source;
   private final String jinja2Source;
-  private final Map<String, String> specialTokens;
-  private final Jinjava jinjava;
+  private final Map<String, Object> variables;
+  private final Clock clock;
+
+  /** A template with no extra variables, on the system clock. */
+  ChatTemplate(String source, Map<String, String> specialTokens) {
+    this(source, specialTokens, TemplateVariables.NONE, Clock.systemDefaultZone());
+  }
 
   /**
    * @param source the Jinja template text
    * @param specialTokens template variables such as {@code bos_token}, by name
+   * @param extra the configured variables, such as {@code enable_thinking}
+   * @param clock what {@code strftime_now} reads
    * @throws IllegalArgumentException if the template does not parse
    */
-  ChatTemplate(String source, Map<String, String> specialTokens) {
+  ChatTemplate(String source, Map<String, String> specialTokens, TemplateVariables extra, Clock clock) {
     this.source = source;
-    this.jinja2Source = asJinja2ReadsIt(source);
-    this.specialTokens = Map.copyOf(specialTokens);
-    this.jinjava = new Jinjava(transformersLikeConfig());
-    jinjava.registerFunction(
-        new ELFunctionDefinition(
-            "", "raise_exception", ChatTemplate.class, "raiseException", String.class));
+    this.jinja2Source = TransformersJinjava.prepare(source);
+    Map<String, Object> all = new HashMap<>(extra.values());
+    all.putAll(specialTokens);
+    all.put("tools", null);
+    all.put("documents", null);
+    this.variables = all;
+    this.clock = clock;
     checkParses();
   }
 
@@ -57,59 +61,40 @@ final class ChatTemplate {
     return source;
   }
 
+  /** The time {@code strftime_now} shows for a render now. */
+  ZonedDateTime now() {
+    return ZonedDateTime.now(clock);
+  }
+
   /**
-   * The conversation as text.
+   * The conversation as text, at the current time.
    *
    * @throws TemplateRenderException if the template raises or fails on these messages
    */
   String render(List<ChatMessage> messages, boolean addGenerationPrompt)
       throws TemplateRenderException {
-    Map<String, Object> variables = new HashMap<>(specialTokens);
-    variables.put("messages", asMaps(messages));
-    variables.put("add_generation_prompt", addGenerationPrompt);
-    RenderResult result = jinjava.renderForResult(jinja2Source, variables);
+    return render(messages, addGenerationPrompt, now());
+  }
+
+  /**
+   * The conversation as text, with {@code strftime_now} showing {@code now}.
+   *
+   * @throws TemplateRenderException if the template raises or fails on these messages
+   */
+  String render(List<ChatMessage> messages, boolean addGenerationPrompt, ZonedDateTime now)
+      throws TemplateRenderException {
+    Map<String, Object> bindings = new HashMap<>(variables);
+    bindings.put("messages", asMaps(messages));
+    bindings.put("add_generation_prompt", addGenerationPrompt);
+    RenderResult result = JINJAVA.render(jinja2Source, bindings, now);
     if (!result.getErrors().isEmpty()) {
       throw new TemplateRenderException(describe(result.getErrors().get(0)));
     }
     return result.getOutput();
   }
 
-  /** The template's {@code raise_exception}: stops the render with the template's message. */
-  public static String raiseException(String message) {
-    throw new RaisedByTemplate(message);
-  }
-
-  private static JinjavaConfig transformersLikeConfig() {
-    LegacyOverrides jinja2Semantics =
-        LegacyOverrides.newBuilder()
-            .withParseWhitespaceControlStrictly(true)
-            .withUseTrimmingForNotesAndExpressions(true)
-            .withUseNaturalOperatorPrecedence(true)
-            .withHandleBackslashInQuotesOnly(true)
-            .withUsePyishObjectMapper(true)
-            .withKeepNullableLoopValues(true)
-            .build();
-    return JinjavaConfig.newBuilder()
-        .withTrimBlocks(true)
-        .withLstripBlocks(true)
-        .withNestedInterpretationEnabled(false)
-        .withFailOnUnknownTokens(false)
-        .withLegacyOverrides(jinja2Semantics)
-        .build();
-  }
-
-  /**
-   * jinja2's lexer turns every {@code \r\n} and {@code \r} of the source into {@code \n}
-   * and drops one trailing newline ({@code keep_trailing_newline=False}). Jinjava's own
-   * option strips the output's trailing newline instead, so the source is prepared here.
-   */
-  private static String asJinja2ReadsIt(String source) {
-    String unified = source.replace("\r\n", "\n").replace('\r', '\n');
-    return unified.endsWith("\n") ? unified.substring(0, unified.length() - 1) : unified;
-  }
-
   private void checkParses() {
-    JinjavaInterpreter interpreter = jinjava.newInterpreter();
+    JinjavaInterpreter interpreter = JINJAVA.newInterpreter();
     try (AutoCloseableSupplier.AutoCloseableImpl<JinjavaInterpreter> current =
         JinjavaInterpreter.closeablePushCurrent(interpreter).get()) {
       current.value().parse(jinja2Source);
@@ -133,19 +118,10 @@ final class ChatTemplate {
 
   private static String describe(TemplateError error) {
     for (Throwable cause = error.getException(); cause != null; cause = cause.getCause()) {
-      if (cause instanceof RaisedByTemplate raised) {
+      if (cause instanceof TemplateRaised raised) {
         return "chat template raised an exception: " + raised.getMessage();
       }
     }
     return "chat template failed to render: " + error.getMessage();
-  }
-
-  /** Thrown by {@code raise_exception}; Jinjava records it as the render's error. */
-  private static final class RaisedByTemplate extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    RaisedByTemplate(String message) {
-      super(message, null, false, false);
-    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.endoreward.text;
 
 import dev.endoreward.Sha256;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,13 +11,16 @@ import java.util.List;
  * prompt messages plus the assistant response with {@code add_generation_prompt=false}. The
  * full text must start with the prompt text (else the template renders the turns before the
  * response differently once the response is there, and the pair is rejected); the response
- * part is the rest.
+ * part is the rest. All four renders of a pair (see {@link AttributingRenderer}) show the same
+ * time through {@code strftime_now}.
  */
 final class ChatTemplateLayout implements ConversationLayout {
+  private final ChatTemplate template;
   private final AttributingRenderer renderer;
   private final String sha256;
 
   ChatTemplateLayout(ChatTemplate template) {
+    this.template = template;
     this.renderer = new AttributingRenderer(template);
     this.sha256 = Sha256.of(template.source());
   }
@@ -29,9 +33,10 @@ final class ChatTemplateLayout implements ConversationLayout {
       messages.add(new ChatMessage("system", system));
     }
     messages.addAll(prompt);
-    RenderedConversation promptText = renderer.render(messages, true);
+    ZonedDateTime now = template.now();
+    RenderedConversation promptText = renderer.render(messages, true, now);
     messages.add(new ChatMessage("assistant", response));
-    RenderedConversation fullText = renderer.render(messages, false);
+    RenderedConversation fullText = renderer.render(messages, false, now);
 
     String promptString = promptText.text().text();
     if (!fullText.text().text().startsWith(promptString)) {

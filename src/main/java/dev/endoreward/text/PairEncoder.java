@@ -10,6 +10,7 @@ import dev.endoreward.reward.Rejection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,7 +33,9 @@ import java.util.OptionalInt;
  * {@code add_generation_prompt=false}, and must start with the prompt text. The response part is
  * the rest, up to and including the first control token after the response content (the end of
  * turn, such as {@code <|end|>}); what follows it is dropped. The template runs in Jinjava set up
- * as transformers sets up jinja2 (see {@code ChatTemplate}). With {@link TemplateMode#PLAIN} the
+ * as transformers sets up jinja2 (see {@code ChatTemplate}), with the configured
+ * {@link TemplateVariables}; {@code strftime_now} shows the current date and time, as in
+ * transformers. With {@link TemplateMode#PLAIN} the
  * text is the system prompt and a blank line, the prompt messages' contents, then the response.
  * An empty system prompt counts as none.
  *
@@ -100,19 +103,30 @@ public final class PairEncoder implements AutoCloseable {
    *     {@code CHAT} is requested but the config has no chat template
    */
   public static PairEncoder open(Path artefactDir, TemplateMode mode) {
-    if (artefactDir == null || mode == null) {
-      throw new IllegalArgumentException(
-          "Cannot load tokenizer " + artefactDir + ": folder and template mode are required");
+    return open(artefactDir, mode, TemplateVariables.NONE);
+  }
+
+  /**
+   * Like {@link #open(Path, TemplateMode)}, with extra variables for the chat template, such as
+   * Qwen3's {@code enable_thinking}; PLAIN mode ignores them.
+   *
+   * @throws IllegalArgumentException "Cannot load tokenizer &lt;dir&gt;: &lt;why&gt;" as there
+   */
+  public static PairEncoder open(Path artefactDir, TemplateMode mode, TemplateVariables variables) {
+    if (artefactDir == null || mode == null || variables == null) {
+      throw new IllegalArgumentException("Cannot load tokenizer " + artefactDir
+          + ": folder, template mode and template variables are required");
     }
     try {
-      return load(artefactDir, mode);
+      return load(artefactDir, mode, variables);
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException(
           "Cannot load tokenizer " + artefactDir + ": " + e.getMessage(), e);
     }
   }
 
-  private static PairEncoder load(Path dir, TemplateMode requested) throws IOException {
+  private static PairEncoder load(Path dir, TemplateMode requested, TemplateVariables variables)
+      throws IOException {
     Path tokenizerFile = requireFile(dir, "tokenizer.json");
     Path configFile = requireFile(dir, "tokenizer_config.json");
     ObjectMapper json = new ObjectMapper();
@@ -121,7 +135,7 @@ public final class PairEncoder implements AutoCloseable {
     TokenizerConfig config = TokenizerConfig.read(configFile, json);
     List<ControlToken> controls = controlTokens(tokenizer, config);
     TemplateMode mode = resolve(requested, config);
-    ConversationLayout layout = layout(mode, config);
+    ConversationLayout layout = layout(mode, config, variables);
 
     ObjectNode content = tokenizer.contentVariant(controls);
     String contentJson = tokenizer.toJson(content);
@@ -224,7 +238,8 @@ public final class PairEncoder implements AutoCloseable {
     return config.chatTemplate() == null ? TemplateMode.PLAIN : TemplateMode.CHAT;
   }
 
-  private static ConversationLayout layout(TemplateMode mode, TokenizerConfig config) {
+  private static ConversationLayout layout(
+      TemplateMode mode, TokenizerConfig config, TemplateVariables variables) {
     if (mode == TemplateMode.PLAIN) {
       return new PlainLayout();
     }
@@ -232,7 +247,8 @@ public final class PairEncoder implements AutoCloseable {
       throw new IllegalArgumentException(
           "chat mode needs a chat_template in tokenizer_config.json, which has none");
     }
-    return new ChatTemplateLayout(new ChatTemplate(config.chatTemplate(), config.specialTokens()));
+    return new ChatTemplateLayout(new ChatTemplate(
+        config.chatTemplate(), config.specialTokens(), variables, Clock.systemDefaultZone()));
   }
 
   /** The added tokens, plus the config's special tokens where they are plain vocabulary. */

@@ -22,7 +22,7 @@ import java.util.Map;
 record TokenizerConfig(
     String chatTemplate, Map<String, String> specialTokens, Boolean addBosToken) {
   static final String BOS_TOKEN = "bos_token";
-  private static final List<String> SPECIAL_TOKEN_KEYS =
+  static final List<String> SPECIAL_TOKEN_KEYS =
       List.of(BOS_TOKEN, "eos_token", "unk_token", "pad_token");
 
   /**

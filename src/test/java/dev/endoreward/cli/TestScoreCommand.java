@@ -113,6 +113,10 @@ class TestScoreCommand {
       "--model /m --input /i --output /o --set batch.max-tokns=1 | Cannot use unknown key 'batch.max-tokns'",
       "--model /m --input /i --output /o --set reward.alpha     | Cannot parse the assignment 'reward.alpha'",
       "--model /m --input /i --output /o --set template.mode=x  | Cannot set template.mode to 'x'",
+      "--model /m --input /i --output /o --set template.variables={\"enable_thinking\":no} | Cannot set"
+          + " template.variables to '{\"enable_thinking\":no}': not valid JSON",
+      "--model /m --input /i --output /o --set template.variables={\"messages\":[]} | Cannot set"
+          + " template.variables to '{\"messages\":[]}': 'messages' is set by the renderer itself",
       "--model /m --input /i --output /o --conf /no/such.properties | Cannot read config file /no/such.properties",
   })
   void badConfigurationExitsTwoWithoutStartingSpark(String args, String message) {

@@ -7,38 +7,69 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.endoreward.testing.SharedFixtures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Renders chat templates with Python jinja2 as transformers configures it
- * ({@code src/test/python/render_chat_template.py}), many cases per Python start.
+ * ({@code src/test/python/render_chat_template.py}), many cases per Python start. The reference's
+ * {@code strftime_now} sees {@link #NOW}; Java renders compare with {@link #CLOCK}.
  */
 final class ReferenceRenderer {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** One render request. */
-  record Case(List<ChatMessage> messages, boolean addGenerationPrompt) {}
+  /** The date and time both renderers show through {@code strftime_now}. */
+  static final String NOW = "2024-07-26T09:30:00";
+
+  /** A clock stopped at {@link #NOW}, in UTC. */
+  static final Clock CLOCK = Clock.fixed(Instant.parse(NOW + "Z"), ZoneOffset.UTC);
+
+  /** One render request; {@code variables} are added to the request's. */
+  record Case(List<ChatMessage> messages, boolean addGenerationPrompt, Map<String, Object> variables) {
+    Case(List<ChatMessage> messages, boolean addGenerationPrompt) {
+      this(messages, addGenerationPrompt, Map.of());
+    }
+
+    RawCase raw() {
+      List<Map<String, Object>> maps = new ArrayList<>();
+      for (ChatMessage message : messages) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("role", message.role());
+        map.put("content", message.content());
+        maps.add(map);
+      }
+      return new RawCase(maps, addGenerationPrompt, variables);
+    }
+  }
+
+  /** A render request whose messages may be any JSON value (tool calls, list content). */
+  record RawCase(Object messages, boolean addGenerationPrompt, Map<String, Object> variables) {}
 
   /** The outcome of one render: text, or the error jinja2 raised. */
   record Result(String text, String error) {}
 
   private ReferenceRenderer() {}
 
-  static List<Result> render(String template, Map<String, String> variables, List<Case> cases) {
+  static List<Result> render(String template, Map<String, ?> variables, List<Case> cases) {
+    return renderRaw(template, variables, cases.stream().map(Case::raw).toList());
+  }
+
+  static List<Result> renderRaw(String template, Map<String, ?> variables, List<RawCase> cases) {
     ObjectNode request = JSON.createObjectNode();
     request.put("template", template);
-    ObjectNode vars = request.putObject("variables");
-    variables.forEach(vars::put);
+    request.set("variables", JSON.valueToTree(variables));
+    request.put("now", NOW);
     ArrayNode list = request.putArray("cases");
-    for (Case c : cases) {
+    for (RawCase c : cases) {
       ObjectNode node = list.addObject();
-      ArrayNode messages = node.putArray("messages");
-      for (ChatMessage message : c.messages()) {
-        messages.addObject().put("role", message.role()).put("content", message.content());
-      }
+      node.set("messages", JSON.valueToTree(c.messages()));
       node.put("add_generation_prompt", c.addGenerationPrompt());
+      node.set("variables", JSON.valueToTree(c.variables()));
     }
     try {
       String out =

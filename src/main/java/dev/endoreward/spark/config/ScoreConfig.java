@@ -70,6 +70,7 @@ public record ScoreConfig(EngineOptions engine, InputConfig input, OutputConfig 
     put(values, ScoreKeys.OUTPUT_TOKEN_LEVEL, output.tokenLevel());
     put(values, ScoreKeys.OUTPUT_PROMPT_TOKEN_IDS, output.promptTokenIds());
     put(values, ScoreKeys.TEMPLATE_MODE, engine.templateMode());
+    put(values, ScoreKeys.TEMPLATE_VARIABLES, engine.templateVariables());
     put(values, ScoreKeys.REWARD_ALPHA, engine.reward().alpha());
     put(values, ScoreKeys.REWARD_GAMMA, engine.reward().gamma());
     put(values, ScoreKeys.REWARD_TERMINAL, engine.reward().terminal());

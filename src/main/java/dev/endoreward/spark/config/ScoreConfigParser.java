@@ -32,7 +32,7 @@ final class ScoreConfigParser {
         new RewardOptions(get(ScoreKeys.REWARD_ALPHA), get(ScoreKeys.REWARD_GAMMA), get(ScoreKeys.REWARD_TERMINAL)),
         new TokenBudget(get(ScoreKeys.BATCH_MAX_TOKENS), get(ScoreKeys.BATCH_MAX_ROWS),
             get(ScoreKeys.BATCH_SORT_BY_LENGTH)),
-        get(ScoreKeys.LENGTH_MAX), get(ScoreKeys.LENGTH_OVERLONG_PROMPT));
+        get(ScoreKeys.LENGTH_MAX), get(ScoreKeys.LENGTH_OVERLONG_PROMPT), get(ScoreKeys.TEMPLATE_VARIABLES));
     InputConfig input = new InputConfig(get(ScoreKeys.INPUT_PATH), get(ScoreKeys.INPUT_FORMAT), columns(),
         get(ScoreKeys.INPUT_SYSTEM_PROMPT));
     OutputConfig output = new OutputConfig(get(ScoreKeys.OUTPUT_PATH), get(ScoreKeys.OUTPUT_MODE),

@@ -8,6 +8,7 @@ import dev.endoreward.reward.RewardOptions;
 import dev.endoreward.reward.TerminalValue;
 import dev.endoreward.text.OverlongPromptPolicy;
 import dev.endoreward.text.TemplateMode;
+import dev.endoreward.text.TemplateVariables;
 import java.util.List;
 import java.util.Locale;
 
@@ -74,6 +75,11 @@ public final class ScoreKeys {
       "How a pair becomes text: auto (the chat template when the tokenizer has one), chat or plain.",
       TemplateMode.class, TemplateMode.AUTO);
 
+  public static final ConfigKey<TemplateVariables> TEMPLATE_VARIABLES = ConfigKey.written("template.variables",
+      "Extra chat template variables, a JSON object such as {\"enable_thinking\": false}; unset by default. Names"
+          + " the renderer sets itself (messages, add_generation_prompt, bos_token, tools...) are refused.",
+      TemplateVariables::parse, TemplateVariables::json, TemplateVariables.NONE);
+
   public static final ConfigKey<Double> REWARD_ALPHA = ConfigKey.decimal("reward.alpha",
       "Soft-value temperature alpha; finite and greater than 0.", 1.0, RewardOptions.ALPHA);
 
@@ -123,7 +129,7 @@ public final class ScoreKeys {
       INPUT_PATH, INPUT_FORMAT, INPUT_COLUMN_ID, INPUT_COLUMN_PROMPT, INPUT_COLUMN_RESPONSE,
       INPUT_COLUMN_MESSAGES, INPUT_COLUMN_SYSTEM, INPUT_COLUMN_PROMPT_ID, INPUT_SYSTEM_PROMPT,
       OUTPUT_PATH, OUTPUT_MODE, OUTPUT_TOKEN_LEVEL, OUTPUT_PROMPT_TOKEN_IDS,
-      TEMPLATE_MODE,
+      TEMPLATE_MODE, TEMPLATE_VARIABLES,
       REWARD_ALPHA, REWARD_GAMMA, REWARD_TERMINAL,
       BATCH_MAX_TOKENS, BATCH_MAX_ROWS, BATCH_SORT_BY_LENGTH, BATCH_CHUNK_ROWS,
       LENGTH_MAX, LENGTH_OVERLONG_PROMPT,

@@ -10,6 +10,7 @@ import dev.endoreward.reward.RewardOptions;
 import dev.endoreward.reward.TerminalValue;
 import dev.endoreward.text.OverlongPromptPolicy;
 import dev.endoreward.text.TemplateMode;
+import dev.endoreward.text.TemplateVariables;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
@@ -51,6 +52,7 @@ class TestScoreConfig {
     assertThat(config.input().systemPrompt()).isNull();
     assertThat(config.output()).isEqualTo(new OutputConfig("/data/scored", OutputMode.ERROR_IF_EXISTS, true, false));
     assertThat(config.engine().templateMode()).isEqualTo(TemplateMode.AUTO);
+    assertThat(config.engine().templateVariables()).isEqualTo(TemplateVariables.NONE);
     assertThat(config.engine().reward()).isEqualTo(new RewardOptions(1.0, 1.0, TerminalValue.ZERO));
     assertThat(config.engine().budget()).isEqualTo(new TokenBudget(16384, 64, true));
     assertThat(config.engine().maxLength()).isZero();
@@ -64,7 +66,8 @@ class TestScoreConfig {
         "model.device", "gpu", "input.format", "jsonl", "input.column.id", "uid",
         "input.column.prompt", "question", "input.column.response", "answer", "input.column.system", "sys",
         "input.column.prompt-id", "qid", "output.mode", "overwrite", "output.token-level", "false",
-        "output.prompt-token-ids", "true", "template.mode", "plain", "reward.alpha", "0.5", "reward.gamma", "0.9",
+        "output.prompt-token-ids", "true", "template.mode", "plain", "template.variables", "{\"enable_thinking\": false}",
+        "reward.alpha", "0.5", "reward.gamma", "0.9",
         "reward.terminal", "bootstrap", "batch.max-tokens", "4096", "batch.max-rows", "8",
         "batch.sort-by-length", "false", "batch.chunk-rows", "100", "length.max", "512",
         "length.overlong-prompt", "reject", "job.partitions", "12", "job.progress", "false", "engine.threads", "3"));
@@ -74,6 +77,7 @@ class TestScoreConfig {
     assertThat(config.input().columns()).isEqualTo(new InputColumns("uid", "question", "answer", null, "sys", "qid"));
     assertThat(config.output()).isEqualTo(new OutputConfig("/data/scored", OutputMode.OVERWRITE, false, true));
     assertThat(config.engine().templateMode()).isEqualTo(TemplateMode.PLAIN);
+    assertThat(config.engine().templateVariables().values()).containsExactly(Map.entry("enable_thinking", false));
     assertThat(config.engine().reward()).isEqualTo(new RewardOptions(0.5, 0.9, TerminalValue.BOOTSTRAP));
     assertThat(config.engine().budget()).isEqualTo(new TokenBudget(4096, 8, false));
     assertThat(config.engine().maxLength()).isEqualTo(512);
@@ -161,6 +165,40 @@ class TestScoreConfig {
         .hasMessageStartingWith("Cannot set " + key + " to '")
         .hasMessageContaining(value)
         .hasMessageContaining(why);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+      "{\"enable_thinking\": false           | not valid JSON (Unexpected end-of-input",
+      "{\"a\": 1} {\"b\": 2}                   | not valid JSON (",
+      "[\"enable_thinking\"]                  | expected a JSON object such as {\"enable_thinking\": false}",
+      "{\"messages\": []}                      | 'messages' is set by the renderer itself (reserved: add_generation_prompt,"
+          + " bos_token, documents, eos_token, messages, pad_token, raise_exception, strftime_now, tools, unk_token)",
+      "{\"bos_token\": \"<s>\"}                | 'bos_token' is set by the renderer itself",
+      "{\"enable thinking\": false}           | 'enable thinking' is not a template variable name",
+  })
+  void badTemplateVariablesFailOnTheDriver(String value, String why) {
+    assertThatThrownBy(() -> ScoreConfig.fromMap(requiredWith("template.variables", value)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("Cannot set template.variables to '" + value + "': " + why);
+  }
+
+  @Test
+  void templateVariablesKeepTheirJsonValues() {
+    ScoreConfig config = ScoreConfig.fromMap(requiredWith("template.variables",
+        " {\"enable_thinking\": false, \"n\": 2, \"x\": 1.5, \"names\": [\"a\", null], \"d\": {\"k\": \"v\"}} "));
+
+    Map<String, Object> values = config.engine().templateVariables().values();
+
+    assertThat(values).containsOnlyKeys("enable_thinking", "n", "x", "names", "d");
+    assertThat(values.get("enable_thinking")).isEqualTo(false);
+    assertThat(values.get("n")).isEqualTo(2);
+    assertThat(values.get("x")).isEqualTo(1.5);
+    assertThat(values.get("names")).isEqualTo(java.util.Arrays.asList("a", null));
+    assertThat(values.get("d")).isEqualTo(Map.of("k", "v"));
+    assertThat(config.asMap()).containsEntry("template.variables",
+        "{\"enable_thinking\":false,\"n\":2,\"x\":1.5,\"names\":[\"a\",null],\"d\":{\"k\":\"v\"}}");
+    assertThatThrownBy(() -> values.put("y", 1)).isInstanceOf(UnsupportedOperationException.class);
   }
 
   @ParameterizedTest
@@ -260,7 +298,7 @@ class TestScoreConfig {
   void asMapListsEveryKeyCanonicallyAndParsesBackToTheSameConfig() {
     ScoreConfig config = ScoreConfig.fromMap(requiredWith(
         "reward.alpha", "2", "reward.gamma", ".5", "output.mode", "APPEND", "job.progress", "False",
-        "batch.max-rows", "007", "input.column.messages", "chat"));
+        "batch.max-rows", "007", "input.column.messages", "chat", "template.variables", "{ \"enable_thinking\" : true }"));
 
     Map<String, String> canonical = config.asMap();
 
@@ -274,6 +312,7 @@ class TestScoreConfig {
         .containsEntry("batch.max-rows", "7")
         .containsEntry("input.column.messages", "chat")
         .containsEntry("input.column.system", "")
+        .containsEntry("template.variables", "{\"enable_thinking\":true}")
         .containsEntry("length.overlong-prompt", "truncate-left");
     assertThat(ScoreConfig.fromMap(canonical)).isEqualTo(config);
   }
@@ -290,7 +329,7 @@ class TestScoreConfig {
     values.put("reward.alpha", "0.5");
 
     assertThat(ScoreConfig.fromMap(values).fingerprint())
-        .isEqualTo("a015c2457f0a2f9a792d24d58e120c00c326818aafeb2d360fac1708620fc198");
+        .isEqualTo("625c38a6e8a41dffe1d97745d3118707a6f6b7a2420c2b070df0e3104fa02b99");
   }
 
   @Test
@@ -300,9 +339,10 @@ class TestScoreConfig {
         requiredWith("reward.alpha", " 5e-1", "output.mode", "OVERWRITE", "batch.max-rows", "64"));
 
     assertThat(spelledDifferently.fingerprint()).isEqualTo(plain.fingerprint());
-    for (String key : List.of("reward.gamma", "batch.max-tokens", "length.max", "job.partitions", "engine.threads")) {
+    for (String key : List.of("reward.gamma", "batch.max-tokens", "length.max", "job.partitions", "engine.threads",
+        "template.variables")) {
       ScoreConfig changed = ScoreConfig.fromMap(requiredWith("reward.alpha", "0.5", "output.mode", "overwrite",
-          key, key.equals("reward.gamma") ? "0.25" : "1"));
+          key, key.equals("reward.gamma") ? "0.25" : key.equals("template.variables") ? "{\"a\": 1}" : "1"));
       assertThat(changed.fingerprint()).as(key).isNotEqualTo(plain.fingerprint());
     }
   }
@@ -312,13 +352,14 @@ class TestScoreConfig {
     ScoreConfig config = ScoreConfig.fromMap(requiredWith(
         "template.mode", "chat", "reward.alpha", "0.5", "reward.gamma", "0.75", "reward.terminal", "bootstrap",
         "batch.max-tokens", "8192", "batch.max-rows", "16", "batch.sort-by-length", "false",
-        "length.max", "1024", "length.overlong-prompt", "reject"));
+        "length.max", "1024", "length.overlong-prompt", "reject", "template.variables", "{\"enable_thinking\": false}"));
 
     EngineOptions options = config.engineOptionsFor(List.of("1"));
 
     assertThat(options).isEqualTo(new EngineOptions("/models/stories260K", DeviceSpec.gpu(1),
         TemplateMode.CHAT, new RewardOptions(0.5, 0.75, TerminalValue.BOOTSTRAP),
-        new TokenBudget(8192, 16, false), 1024, OverlongPromptPolicy.REJECT));
+        new TokenBudget(8192, 16, false), 1024, OverlongPromptPolicy.REJECT,
+        TemplateVariables.parse("{\"enable_thinking\":false}")));
   }
 
   @ParameterizedTest(name = "{0} with GPUs [{1}] runs on {2}")
@@ -367,7 +408,8 @@ class TestScoreConfig {
   @Test
   void survivesJavaSerialization() throws Exception {
     ScoreConfig config =
-        ScoreConfig.fromMap(requiredWith("input.column.messages", "chat", "input.system-prompt", "Hi"));
+        ScoreConfig.fromMap(requiredWith("input.column.messages", "chat", "input.system-prompt", "Hi",
+            "template.variables", "{\"enable_thinking\": false, \"tags\": [\"a\"]}"));
 
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
