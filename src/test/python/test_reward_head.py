@@ -7,7 +7,7 @@ import torch
 
 from endoreward_export.artefact import write_artefact
 from endoreward_export.llama import HiddenStates, Llama, LlamaConfig, language_model
-from endoreward_export.reward_head import RewardHead
+from endoreward_export.reward_head import reward_head
 from fixtures import scratch_dir
 
 VOCAB = 41
@@ -106,10 +106,10 @@ class TestRewardHead(unittest.TestCase):
             body = torch.jit.trace(HiddenStates(self.model), example)
             for lengths in ([23, 5, 14], [40], [1, 1]):  # 42, 40 and 2 token positions
                 ids, mask = padded(self.random_rows(lengths))
-                whole = RewardHead.of(lm, chunk_positions=1000)(ids, mask)
+                whole = reward_head(lm, chunk_positions=1000)(ids, mask)
                 for chunk in (1, 5, 42):
-                    scripted = torch.jit.script(RewardHead.of(lm, body=body, chunk_positions=chunk))
-                    for name, head in (("eager", RewardHead.of(lm, chunk_positions=chunk)), ("scripted", scripted)):
+                    scripted = torch.jit.script(reward_head(lm, body=body, chunk_positions=chunk))
+                    for name, head in (("eager", reward_head(lm, chunk_positions=chunk)), ("scripted", scripted)):
                         with self.subTest(lengths=lengths, chunk=chunk, head=name):
                             for expected, actual in zip(whole, head(ids, mask)):
                                 torch.testing.assert_close(actual, expected, atol=1e-5, rtol=1e-6)

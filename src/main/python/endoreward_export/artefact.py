@@ -38,7 +38,7 @@ from endoreward_export import __version__
 from endoreward_export.device_portability import make_device_portable
 from endoreward_export.errors import ExportError
 from endoreward_export.reward_head import (GREEDY_METHOD, GREEDY_OUTPUT_NAMES, OUTPUT_NAMES, LanguageModel,
-                                           RewardHead, positions_per_chunk)
+                                           positions_per_chunk, reward_head)
 
 FORMAT_VERSION = 2
 """Version 2 added ``selftest.json``, which a version 2 reader requires."""
@@ -239,7 +239,7 @@ def _export(lm: LanguageModel, vocab_size: int, max_length: int, pad_token_id: i
     except Exception as e:  # tracing failures surface as many exception types
         raise ExportError.because(f"tracing the model failed: {e}") from e
     try:
-        exported = torch.jit.script(RewardHead.of(lm, body=body))
+        exported = torch.jit.script(reward_head(lm, body=body))
     except Exception as e:  # scripting failures surface as many exception types
         raise ExportError.because(f"scripting the reward head failed: {e}") from e
     make_device_portable(exported)
@@ -321,7 +321,7 @@ def _diagnosis(lm: LanguageModel, batch: Batch, output: int, row: int, expected:
                tolerance: float) -> str:
     """Whether the module differs before tracing already, as traced (in ``lm.tracing()``), which tells a front end's
     fault from the trace's."""
-    eager = RewardHead.of(lm)
+    eager = reward_head(lm)
     with lm.tracing():
         outputs = tuple(eager(*batch)) + tuple(eager.greedy(*batch))
     compared = outputs[output][row, :expected.shape[0]]

@@ -61,7 +61,8 @@ class LanguageModel:
 
 
 class RewardHead(nn.Module):
-    """Runs ``body`` and reduces the logits of its hidden states per position, ``chunk_positions`` at a time.
+    """Runs ``body`` and reduces the logits of its hidden states per position, ``chunk_positions`` at a time
+    (default :func:`positions_per_chunk`).
 
     ``forward(input_ids, attention_mask)``, both int64 [B, T] with right padding, returns float32 [B, T]:
 
@@ -79,8 +80,9 @@ class RewardHead(nn.Module):
 
     def __init__(self, body: nn.Module, weight: torch.Tensor, bias: Optional[torch.Tensor] = None,
                  logit_scale: float = 1.0, softcap: Optional[float] = None,
-                 chunk_positions: int = 1):
+                 chunk_positions: Optional[int] = None):
         super().__init__()
+        chunk_positions = positions_per_chunk(weight.shape[0]) if chunk_positions is None else chunk_positions
         if chunk_positions < 1:
             raise ValueError(f"chunk_positions {chunk_positions} is not positive")
         self.body = body
@@ -90,14 +92,6 @@ class RewardHead(nn.Module):
         # 0 stands for no soft-capping: a float attribute keeps the scripted branch simple
         self.softcap = 0.0 if softcap is None else float(softcap)
         self.chunk_positions = chunk_positions
-
-    @classmethod
-    def of(cls, lm: LanguageModel, body: Optional[nn.Module] = None,
-           chunk_positions: Optional[int] = None) -> "RewardHead":
-        """The head of ``lm``, running ``body`` (a traced copy of ``lm.body``) instead of ``lm.body`` when given."""
-        weight = lm.output.weight
-        return cls(lm.body if body is None else body, weight, getattr(lm.output, "bias", None), lm.logit_scale,
-                   lm.softcap, chunk_positions or positions_per_chunk(weight.shape[0]))
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
         states, valid = self._token_states(input_ids, attention_mask)  # [N, D], [N]
@@ -142,6 +136,15 @@ class RewardHead(nn.Module):
         if self.softcap > 0.0:
             logits = torch.tanh(logits / self.softcap) * self.softcap
         return logits
+
+
+def reward_head(lm: LanguageModel, body: Optional[nn.Module] = None,
+                chunk_positions: Optional[int] = None) -> RewardHead:
+    """The head of ``lm``, running ``body`` (a traced copy of ``lm.body``) instead of ``lm.body`` when given.
+
+    A function rather than a method of :class:`RewardHead`, which TorchScript would look into when scripting."""
+    return RewardHead(lm.body if body is None else body, lm.output.weight, getattr(lm.output, "bias", None),
+                      lm.logit_scale, lm.softcap, chunk_positions)
 
 
 def _unflatten(values: torch.Tensor, valid: torch.Tensor, input_ids: torch.Tensor) -> torch.Tensor:
