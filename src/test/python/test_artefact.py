@@ -17,7 +17,8 @@ from torch import nn
 from endoreward_export import ExportError
 from endoreward_export import artefact
 from endoreward_export.artefact import RUNTIME_TORCH_VERSION, pad_right, warn_unless_runtime_torch, write_artefact
-from endoreward_export.llama import Llama, LlamaConfig
+from endoreward_export.llama import HiddenStates, Llama, LlamaConfig, language_model
+from endoreward_export.reward_head import LanguageModel
 from fixtures import scratch_dir
 
 VOCAB = 29
@@ -31,29 +32,29 @@ def small_llama(seed=5):
 
 
 class ShapeBranching(nn.Module):
-    """Doubles the logits of sequences longer than 8 tokens: Python control flow a trace bakes in."""
+    """Doubles the hidden states of sequences longer than 8 tokens: Python control flow a trace bakes in."""
 
     def __init__(self, lm):
         super().__init__()
-        self.lm = lm
+        self.body = HiddenStates(lm)
 
     def forward(self, input_ids, attention_mask):
-        logits = self.lm(input_ids, attention_mask)
+        hidden = self.body(input_ids, attention_mask)
         if input_ids.shape[1] > 8:
-            logits = logits * 2
-        return logits
+            hidden = hidden * 2
+        return hidden
 
 
 class PaddingSensitive(nn.Module):
-    """Adds the number of padded positions to every logit: traces faithfully but depends on batch mates."""
+    """Adds the number of padded positions to every hidden state: traces faithfully but depends on batch mates."""
 
     def __init__(self, lm):
         super().__init__()
-        self.lm = lm
+        self.body = HiddenStates(lm)
 
     def forward(self, input_ids, attention_mask):
         padding = (1 - attention_mask).sum(dim=1).float()  # [B]
-        return self.lm(input_ids, attention_mask) + padding[:, None, None]
+        return self.body(input_ids, attention_mask) + padding[:, None, None]
 
 
 class DeviceArguments(nn.Module):
@@ -61,12 +62,23 @@ class DeviceArguments(nn.Module):
 
     def __init__(self, lm):
         super().__init__()
-        self.lm = lm
+        self.body = HiddenStates(lm)
 
     def forward(self, input_ids, attention_mask):
-        logits = self.lm(input_ids, attention_mask)
-        offset = torch.zeros(logits.shape, device=input_ids.device)
-        return logits + offset.to(logits.device)
+        hidden = self.body(input_ids, attention_mask)
+        offset = torch.zeros(hidden.shape, device=input_ids.device)
+        return hidden + offset.to(hidden.device)
+
+
+def with_body(body, lm):
+    """``lm`` taken apart with ``body`` in place of its own, ``lm`` itself still the reference."""
+    return LanguageModel(body=body, output=lm.output, reference=lm)
+
+
+def model_of(body, lm):
+    """A model made of ``body`` and ``lm``'s output layer, whose own forward runs them on one row."""
+    return LanguageModel(body=body, output=lm.output,
+                         reference=lambda input_ids: lm.output(body(input_ids, torch.ones_like(input_ids))))
 
 
 def export(lm, out, **overrides):
@@ -77,7 +89,7 @@ def export(lm, out, **overrides):
     with warnings.catch_warnings():
         # ShapeBranching makes the tracer warn, which is the very case under test
         warnings.simplefilter("ignore", torch.jit.TracerWarning)
-        return write_artefact(lm, out, **arguments)
+        return write_artefact(language_model(lm) if isinstance(lm, Llama) else lm, out, **arguments)
 
 
 class TestArtefact(unittest.TestCase):
@@ -88,12 +100,13 @@ class TestArtefact(unittest.TestCase):
         manifest = json.loads((out / "manifest.json").read_text())
         self.assertEqual(manifest, returned)
         self.assertEqual(manifest["format_version"], 2)
-        self.assertEqual(manifest["exporter_version"], "0.1.0")
+        self.assertEqual(manifest["exporter_version"], "0.2.0")
         self.assertEqual(manifest["torch_version"], torch.__version__)
         self.assertEqual(manifest["source"], {"format": "test", "model": "small"})
         self.assertEqual((manifest["dtype"], manifest["vocab_size"], manifest["max_length"]), ("float32", VOCAB, 48))
         self.assertEqual((manifest["bos_token_id"], manifest["eos_token_id"], manifest["pad_token_id"]), (1, 2, 0))
-        self.assertEqual(manifest["outputs"], ["next_token_logit", "logsumexp", "max_logit", "argmax"])
+        self.assertEqual(manifest["outputs"], ["next_token_logit", "logsumexp"])
+        self.assertEqual(manifest["greedy_outputs"], ["max_logit", "argmax"])
         self.assertEqual(sorted(manifest["files"]), ["model.pt", "selftest.json", "tokenizer.json",
                                                      "tokenizer_config.json"])
         for name, digest in manifest["files"].items():
@@ -167,18 +180,17 @@ class TestArtefact(unittest.TestCase):
         traced = torch.jit.load(str(out / "model.pt"))
         input_ids, attention_mask = pad_right(rows, manifest["pad_token_id"])
         with torch.no_grad():
-            next_token_logit, logsumexp = traced(input_ids, attention_mask)[:2]
+            next_token_logit, logsumexp = traced(input_ids, attention_mask)
         for i, n in enumerate(lengths):
             self.assertEqual(next_token_logit[i, :n].tolist(), selftest["next_token_logit"][i])
             self.assertEqual(logsumexp[i, :n].tolist(), selftest["logsumexp"][i])
-        # and each sequence run alone agrees within the tolerance (a shorter one's last next-token logit
-        # reads the padding, so it is left out)
+        # and each sequence run alone agrees within the tolerance; no token follows a sequence's last one
         with torch.no_grad():
             for i, row in enumerate(rows):
                 alone = traced(*pad_right([row], manifest["pad_token_id"]))
-                compared = len(row) if len(row) == max(lengths) else len(row) - 1
-                torch.testing.assert_close(alone[0][0, :compared].double(),
-                                           torch.tensor(selftest["next_token_logit"][i][:compared]).double(),
+                self.assertEqual(selftest["next_token_logit"][i][-1], 0.0)
+                torch.testing.assert_close(alone[0][0].double(),
+                                           torch.tensor(selftest["next_token_logit"][i]).double(),
                                            atol=selftest["tolerance"], rtol=0)
                 torch.testing.assert_close(alone[1][0].double(), torch.tensor(selftest["logsumexp"][i]).double(),
                                            atol=selftest["tolerance"], rtol=0)
@@ -196,38 +208,53 @@ class TestArtefact(unittest.TestCase):
 
     def test_traced_module_pins_no_device(self):
         out = scratch_dir("artefact-devices-")
-        export(DeviceArguments(small_llama()), out)
+        llama = small_llama()
+        export(model_of(DeviceArguments(llama), llama), out)
         traced = torch.jit.load(str(out / "model.pt"))
-        graphs = [str(m.graph) for m in traced.modules() if m._c._has_method("forward")]
-        self.assertTrue(graphs)
+        graphs = [str(m._c._get_method(name).graph) for m in traced.modules() for name in m._c._method_names()]
+        self.assertGreater(len(graphs), 4)  # the head's forward, greedy and helpers, and the body's forwards
         for graph in graphs:
             self.assertNotIn("Device = prim::Constant", graph)
+        self.assertIn("Device = prim::device", str(traced.body.graph))
         ids = torch.randint(0, VOCAB, (2, 10))
         torch.testing.assert_close(traced(ids, torch.ones_like(ids))[1],
                                    torch.logsumexp(small_llama()(ids), -1), atol=1e-5, rtol=0)
 
     def test_control_flow_baked_into_the_trace_fails_the_self_check_and_writes_nothing(self):
         out = scratch_dir("artefact-branching-") / "out"
+        llama = small_llama()
         with self.assertRaises(ExportError) as raised:
-            export(ShapeBranching(small_llama()), out)
+            export(model_of(ShapeBranching(llama), llama), out)
         message = str(raised.exception)
         self.assertTrue(message.startswith("Cannot export model: self-check failed: output "), message)
-        self.assertRegex(message, r"differs from eager for input shape \[1, 11\]: "
-                                  r"max abs diff [0-9.e+-]+ > tolerance [0-9.e+-]+")
+        self.assertRegex(message, r"differs from the model's own forward on a 11-token row alone \(input shape "
+                                  r"\[1, 11\]\): max abs diff [0-9.e+-]+ > tolerance [0-9.e+-]+; the module agrees "
+                                  r"before tracing: the trace froze something of its example inputs")
         self.assertFalse(out.exists())  # no selftest.json nor any other file
+
+    def test_a_front_end_that_runs_the_model_differently_fails_the_self_check_before_tracing(self):
+        out = scratch_dir("artefact-front-end-") / "out"
+        llama, other = small_llama(), small_llama(seed=6)
+        with self.assertRaisesRegex(ExportError, r"differs from the model's own forward on a 1-token row alone .*"
+                                                 r"the module differs before tracing too"):
+            export(with_body(HiddenStates(other), llama), out)
+        self.assertFalse(out.exists())
 
     def test_padding_dependence_fails_the_self_check(self):
         out = scratch_dir("artefact-padding-") / "out"
-        with self.assertRaisesRegex(ExportError, "changes when batched with padding"):
-            export(PaddingSensitive(small_llama()), out)
+        llama = small_llama()
+        with self.assertRaisesRegex(ExportError, r"differs from the model's own forward on a 1-token row batched "
+                                                 r"with padding \(input shape \[\d+, 33\]\)"):
+            export(model_of(PaddingSensitive(llama), llama), out)
         self.assertFalse(out.exists())
 
     def test_a_failed_export_leaves_an_existing_artefact_untouched(self):
         out = scratch_dir("artefact-kept-")
         export(small_llama(), out)
         before = {p.name: p.read_bytes() for p in out.iterdir()}
+        llama = small_llama()
         with self.assertRaises(ExportError):
-            export(ShapeBranching(small_llama()), out)
+            export(model_of(ShapeBranching(llama), llama), out)
         self.assertEqual({p.name: p.read_bytes() for p in out.iterdir()}, before)
 
     def test_rejects_invalid_arguments_before_writing(self):

@@ -9,7 +9,8 @@ import torch
 from endoreward_demo import evaluate, reexport
 from endoreward_demo import tokenizer as demo_tokenizer
 from endoreward_export.artefact import FORMAT_VERSION, RUNTIME_TORCH_VERSION, pad_right
-from endoreward_export.reward_head import RewardHead
+from endoreward_export.llama import language_model
+from endoreward_export.reward_head import reward_head
 from fixtures import REPO_ROOT
 
 MODEL_DIR = REPO_ROOT / "src" / "demo" / "model"
@@ -48,7 +49,7 @@ class TestDemoModel(unittest.TestCase):
             selftest = json.load(source)
         ids, mask = pad_right(selftest["input_ids"], self.manifest["pad_token_id"])
         with torch.no_grad():
-            next_token_logit, logsumexp = self.module(ids, mask)[:2]
+            next_token_logit, logsumexp = self.module(ids, mask)
         for i, row in enumerate(selftest["input_ids"]):
             for name, actual in (("next_token_logit", next_token_logit), ("logsumexp", logsumexp)):
                 difference = (actual[i, :len(row)].double() - torch.tensor(selftest[name][i]).double()).abs().max()
@@ -61,8 +62,8 @@ class TestDemoModel(unittest.TestCase):
         rows = [[1] + [300 + i % 50 for i in range(n)] for n in (4, 30, 120)]
         ids, mask = pad_right(rows, self.manifest["pad_token_id"])
         with torch.no_grad():
-            eager, traced = RewardHead(model)(ids, mask), self.module(ids, mask)
-        for name, expected, actual in zip(("next_token_logit", "logsumexp"), eager[:2], traced[:2]):
+            eager, traced = reward_head(language_model(model))(ids, mask), self.module(ids, mask)
+        for name, expected, actual in zip(("next_token_logit", "logsumexp"), eager, traced):
             torch.testing.assert_close(actual[mask.bool()], expected[mask.bool()], atol=1e-4, rtol=0, msg=name)
 
     def test_reward_ranks_correct_responses_first_on_held_out_questions(self):

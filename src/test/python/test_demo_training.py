@@ -7,8 +7,8 @@ import torch
 
 from endoreward_demo import chat, evaluate, train
 from endoreward_demo import tokenizer as demo_tokenizer
-from endoreward_export.llama import Llama, LlamaConfig
-from endoreward_export.reward_head import RewardHead
+from endoreward_export.llama import Llama, LlamaConfig, language_model
+from endoreward_export.reward_head import reward_head
 
 
 def tiny_model(vocab_size):
@@ -59,7 +59,7 @@ class TestDemoTraining(unittest.TestCase):
         model = tiny_model(tokenizer.vocab_size)
         responses = ("12 + 30 = 42", "12 + 30 = 7", "42")
         rows = [chat.encode_pair(tokenizer, "What is 12 + 30?", response) for response in responses]
-        scores = evaluate.score_rows(RewardHead(model), rows, tokenizer.eos_id)
+        scores = evaluate.score_rows(reward_head(language_model(model)), rows, tokenizer.eos_id)
         for (prompt, response), score in zip(rows, scores):
             with torch.no_grad():
                 logits = model(torch.tensor([prompt + response]))[0].double()  # [T, V]

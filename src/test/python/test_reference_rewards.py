@@ -39,7 +39,7 @@ class TestReferenceRewards(unittest.TestCase):
         """Chosen logits, logsumexps and the logsumexp after the last token, from the traced module (float32)."""
         ids = torch.tensor([pair["prompt_ids"] + pair["response_ids"]])
         with torch.no_grad():
-            next_logit, lse, _, _ = self.artefact(ids, torch.ones_like(ids))
+            next_logit, lse = self.artefact(ids, torch.ones_like(ids))
         p, r = len(pair["prompt_ids"]), len(pair["response_ids"])
         positions = range(p - 1, p + r - 1)
         return ([next_logit[0, t].item() for t in positions], [lse[0, t].item() for t in positions],

@@ -1,11 +1,13 @@
-"""The traced reward head of an artefact against reductions computed here from the eager model's logits."""
+"""The reward head of an artefact (forward and greedy) against reductions computed here from the eager model's
+full logits, and its chunking: any chunk size gives the same numbers, and the chunk loop survives scripting."""
 
 import unittest
 
 import torch
 
 from endoreward_export.artefact import write_artefact
-from endoreward_export.llama import Llama, LlamaConfig
+from endoreward_export.llama import HiddenStates, Llama, LlamaConfig, language_model
+from endoreward_export.reward_head import reward_head
 from fixtures import scratch_dir
 
 VOCAB = 41
@@ -42,7 +44,8 @@ class TestRewardHead(unittest.TestCase):
         with torch.no_grad():  # spread the logits so reductions are far from trivial
             cls.model.output.weight.mul_(8.0)
         out = scratch_dir("reward-head-")
-        write_artefact(cls.model, out, {}, {}, {"format": "test", "model": "random"}, VOCAB, MAX_LENGTH, 1, 2, PAD)
+        write_artefact(language_model(cls.model), out, {}, {}, {"format": "test", "model": "random"}, VOCAB,
+                       MAX_LENGTH, 1, 2, PAD)
         cls.traced = torch.jit.load(str(out / "model.pt"))
         cls.generator = torch.Generator().manual_seed(4)
 
@@ -52,11 +55,10 @@ class TestRewardHead(unittest.TestCase):
     def assert_matches_eager(self, rows):
         ids, mask = padded(rows)
         with torch.no_grad():
-            next_logit, lse, max_logit, argmax = self.traced(ids, mask)
-        self.assertEqual(next_logit.dtype, torch.float32)
-        self.assertEqual(lse.dtype, torch.float32)
-        self.assertEqual(max_logit.dtype, torch.float32)
-        self.assertEqual(argmax.dtype, torch.int64)
+            next_logit, lse = self.traced(ids, mask)
+            max_logit, argmax = self.traced.greedy(ids, mask)
+        self.assertEqual([next_logit.dtype, lse.dtype, max_logit.dtype, argmax.dtype],
+                         [torch.float32, torch.float32, torch.float32, torch.int64])
         for i, (e_next, e_lse, e_max, e_argmax) in enumerate(eager_reductions(self.model, rows)):
             n = len(rows[i])
             torch.testing.assert_close(next_logit[i, :n - 1].double(), e_next, atol=1e-4, rtol=0)
@@ -72,26 +74,57 @@ class TestRewardHead(unittest.TestCase):
     def test_row_outputs_do_not_depend_on_padding_or_batch_mates(self):
         short, long_a, long_b = self.random_rows([6, 30, 21])
         with torch.no_grad():
-            alone = self.traced(*padded([short]))
-            batched = self.traced(*padded([long_a, short, long_b]))
+            alone = self.traced(*padded([short])) + self.traced.greedy(*padded([short]))
+            batched = self.traced(*padded([long_a, short, long_b])) + self.traced.greedy(*padded([long_a, short, long_b]))
         # a few float32 ulps: the batched matrix products may sum in another order
-        torch.testing.assert_close(batched[0][1, :5], alone[0][0, :5], atol=1e-5, rtol=1e-6)
-        for output in (1, 2):
+        for output in (0, 1, 2):
             torch.testing.assert_close(batched[output][1, :6], alone[output][0], atol=1e-5, rtol=1e-6)
         self.assertEqual(batched[3][1, :6].tolist(), alone[3][0].tolist())
 
-    def test_last_position_next_token_logit_is_exactly_zero(self):
+    def test_next_token_logit_is_zero_where_no_token_follows_and_outputs_are_zero_at_padding(self):
         ids, mask = padded(self.random_rows([9, 4, 12]))
         with torch.no_grad():
-            next_logit = self.traced(ids, mask)[0]
-        self.assertEqual(next_logit[:, -1].tolist(), [0.0, 0.0, 0.0])
-        self.assertTrue((next_logit[:, :-1] != 0).all())
+            next_logit, lse = self.traced(ids, mask)
+            max_logit, argmax = self.traced.greedy(ids, mask)
+        follows = torch.cat([mask[:, 1:], mask[:, :1] * 0], dim=1).bool()  # [B, T]
+        self.assertTrue((next_logit[~follows] == 0).all())
+        self.assertTrue((next_logit[follows] != 0).all())
+        for output in (lse, max_logit, argmax):
+            self.assertTrue((output[~mask.bool()] == 0).all())
+            self.assertTrue((output[mask.bool()] != 0).any())
 
     def test_outputs_have_the_input_shape(self):
         ids, mask = padded(self.random_rows([5, 11]))
         with torch.no_grad():
-            outputs = self.traced(ids, mask)
+            outputs = self.traced(ids, mask) + self.traced.greedy(ids, mask)
         self.assertEqual([list(o.shape) for o in outputs], [[2, 11]] * 4)
+
+    def test_any_chunk_size_gives_the_same_reductions_also_when_scripted(self):
+        lm = language_model(self.model)
+        example = padded(self.random_rows([3, 2]))
+        with torch.no_grad():
+            body = torch.jit.trace(HiddenStates(self.model), example)
+            for lengths in ([23, 5, 14], [40], [1, 1]):  # 42, 40 and 2 token positions
+                ids, mask = padded(self.random_rows(lengths))
+                whole = reward_head(lm, chunk_positions=1000)(ids, mask)
+                for chunk in (1, 5, 42):
+                    scripted = torch.jit.script(reward_head(lm, body=body, chunk_positions=chunk))
+                    for name, head in (("eager", reward_head(lm, chunk_positions=chunk)), ("scripted", scripted)):
+                        with self.subTest(lengths=lengths, chunk=chunk, head=name):
+                            for expected, actual in zip(whole, head(ids, mask)):
+                                torch.testing.assert_close(actual, expected, atol=1e-5, rtol=1e-6)
+
+    def test_tied_output_weight_is_saved_once(self):
+        out = scratch_dir("reward-head-tied-")
+        torch.manual_seed(8)
+        tied = Llama(LlamaConfig(dim=64, hidden_dim=64, n_layers=1, n_heads=4, n_kv_heads=4, vocab_size=4000,
+                                 max_seq_len=16, tied_embeddings=True)).eval()
+        write_artefact(language_model(tied), out, {}, {}, {"format": "test", "model": "tied"}, 4000, 16, 1, 2, PAD)
+        embedding_bytes = 4000 * 64 * 4
+        parameter_bytes = sum(p.numel() * 4 for p in tied.parameters())  # counts the tied tensor once
+        self.assertLess((out / "model.pt").stat().st_size, parameter_bytes + embedding_bytes // 2)
+        module = torch.jit.load(str(out / "model.pt"))
+        self.assertEqual(module.weight.data_ptr(), module.body.model.tok_embeddings.weight.data_ptr())
 
 
 if __name__ == "__main__":

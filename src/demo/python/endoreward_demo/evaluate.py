@@ -37,8 +37,8 @@ def candidates(question):
 def score_rows(module, rows, pad_id):
     """Scores of ``rows``, each ``(prompt_ids, response_ids)``, through the exported module.
 
-    Returns one dict per row: ``reward``, ``logprob`` and ``greedy`` (whether
-    each response token is the module's argmax at its position, i.e. the greedy continuation).
+    Returns one dict per row: ``reward``, ``logprob`` and ``greedy`` (whether each response token is the
+    argmax of the module's ``greedy`` method at its position, i.e. the greedy continuation).
     """
     scores = []
     for start in range(0, len(rows), BATCH_ROWS):
@@ -51,7 +51,8 @@ def score_rows(module, rows, pad_id):
             input_ids[row, :len(ids)] = torch.tensor(ids)
             attention_mask[row, :len(ids)] = 1
         with torch.no_grad():
-            chosen, logsumexp, _, argmax = module(input_ids, attention_mask)  # [B, T] each
+            chosen, logsumexp = module(input_ids, attention_mask)  # [B, T] each
+            argmax = module.greedy(input_ids, attention_mask)[1]  # [B, T]
         for row, (prompt, response) in enumerate(chunk):
             # Response token k (1-based) is predicted at position P + k - 2.
             positions = slice(len(prompt) - 1, len(prompt) + len(response) - 1)

@@ -18,7 +18,7 @@ from endoreward_demo import tokenizer as demo_tokenizer
 from endoreward_demo import train
 from endoreward_export.llama import Llama
 
-PREFIX = "lm."
+PREFIX = "body.model."
 """Where the reward head keeps the language model's parameters."""
 
 

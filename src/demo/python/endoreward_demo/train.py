@@ -21,7 +21,7 @@ import torch.nn.functional as F
 from endoreward_demo import chat, generate
 from endoreward_demo import tokenizer as demo_tokenizer
 from endoreward_export.artefact import write_artefact
-from endoreward_export.llama import Llama, LlamaConfig
+from endoreward_export.llama import Llama, LlamaConfig, language_model
 
 IGNORE = -100
 
@@ -182,7 +182,7 @@ def export(model, config, output_dir, tokenizer, training_examples):
         "training": dict(dataclasses.asdict(config), examples=training_examples),
     }
     return write_artefact(
-        model, output_dir,
+        language_model(model), output_dir,
         tokenizer_json=demo_tokenizer.tokenizer_json(),
         tokenizer_config=demo_tokenizer.tokenizer_config(),
         source=source,

@@ -1,8 +1,12 @@
-"""Traces a language model's reward head, checks the trace against eager execution and writes the artefact.
+"""Exports a language model's reward head, checks it against the model's own forward and writes the artefact.
 
 The artefact folder holds ``model.pt`` (TorchScript), ``tokenizer.json``,
 ``tokenizer_config.json``, ``selftest.json`` and, written last, ``manifest.json`` with the sha256
 of each file. A folder with a manifest is complete; nothing is written when the self-check fails.
+
+``model.pt`` is a scripted :class:`RewardHead` around the traced body of the model. Its ``forward`` (the
+scoring path) returns the outputs the manifest lists under ``outputs``; its ``greedy`` method, on the same
+weights, returns those listed under ``greedy_outputs``.
 
 ``selftest.json`` lets every later load check that its runtime computes what the exporter's torch
 computed::
@@ -11,12 +15,11 @@ computed::
      "logsumexp": [[float, ...], ...], "tolerance": float}
 
 It holds 2 to 4 unpadded sequences of different lengths (one of length 1, the longest at most
-:data:`SELFTEST_MAX_TOKENS` and ``max_length`` tokens) and, for sequence i, the traced module's
-first two outputs at its ``len(input_ids[i])`` positions, computed in float32 on one batch of all
-the sequences right-padded with ``pad_token_id`` (attention mask 0 on the padding). A shorter
-sequence's ``next_token_logit`` at its last position is the logit of ``pad_token_id``, the token
-that follows it in that batch; the longest sequence's is 0. ``tolerance`` is the largest absolute
-difference a correct runtime may show on another device (see :data:`SELFTEST_RELATIVE_TOLERANCE`).
+:data:`SELFTEST_MAX_TOKENS` and ``max_length`` tokens) and, for sequence i, the module's ``forward``
+outputs at its ``len(input_ids[i])`` positions, computed on one batch of all the sequences right-padded
+with ``pad_token_id`` (attention mask 0 on the padding). A sequence's ``next_token_logit`` at its last
+position is 0: no token of its own follows. ``tolerance`` is the largest absolute difference a correct
+runtime may show on another device (see :data:`SELFTEST_RELATIVE_TOLERANCE`).
 """
 
 from contextlib import contextmanager
@@ -26,7 +29,7 @@ import json
 import os
 from pathlib import Path
 import sys
-from typing import Dict, Iterator, List, Optional, Sequence, TextIO, Tuple
+from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence, TextIO, Tuple
 
 import torch
 from torch import nn
@@ -34,7 +37,8 @@ from torch import nn
 from endoreward_export import __version__
 from endoreward_export.device_portability import make_device_portable
 from endoreward_export.errors import ExportError
-from endoreward_export.reward_head import OUTPUT_NAMES, RewardHead
+from endoreward_export.reward_head import (GREEDY_METHOD, GREEDY_OUTPUT_NAMES, OUTPUT_NAMES, LanguageModel,
+                                           positions_per_chunk, reward_head)
 
 FORMAT_VERSION = 2
 """Version 2 added ``selftest.json``, which a version 2 reader requires."""
@@ -52,11 +56,14 @@ RELATIVE_TOLERANCE = {"float32": 1e-4, "bfloat16": 5e-2, "float16": 1e-2}
 """Self-check tolerance per model dtype, relative to the largest magnitude of the compared output (at least 1)."""
 
 TRACE_LENGTH = 5
-"""Length of the two example rows (the second right-padded) the module is traced with; the self-check
+"""Length of the two example rows (the second right-padded) the body is traced with; the self-check
 uses other shapes, so a shape baked into the trace shows."""
 
 CHECK_LENGTHS = (1, 3, 11, 33)
 """Lengths of the generated self-check rows, capped at the model's max length."""
+
+BEYOND_THRESHOLD = 8
+"""A generated self-check row is this many tokens longer than each of the model's threshold lengths."""
 
 SELFTEST_MAX_SEQUENCES = 4
 SELFTEST_MAX_TOKENS = 64
@@ -75,29 +82,41 @@ softcap convention, a missing op fallback) moves the outputs by far more."""
 Batch = Tuple[torch.Tensor, torch.Tensor]
 
 
-def write_artefact(lm: nn.Module, output_dir, tokenizer_json: dict, tokenizer_config: dict, source: dict,
+class Reference(NamedTuple):
+    """The model's own forward on one unpadded row of n tokens, reduced in float64."""
+
+    next_token_logit: torch.Tensor  # [n - 1]
+    logsumexp: torch.Tensor  # [n]
+    max_logit: torch.Tensor  # [n]
+    argmax: torch.Tensor  # [n] int64
+    runner_up: torch.Tensor  # [n]: the second largest logit, to tell near-ties from wrong argmaxes
+
+
+def write_artefact(lm: LanguageModel, output_dir, tokenizer_json: dict, tokenizer_config: dict, source: dict,
                    vocab_size: int, max_length: int, bos_token_id: int, eos_token_id: int, pad_token_id: int,
                    dtype: str = "float32", sample_input_ids: Optional[List[List[int]]] = None) -> dict:
-    """Exports ``lm`` (``(input_ids, attention_mask) -> logits [B, T, V]``) as an artefact in ``output_dir``.
+    """Exports ``lm`` as an artefact in ``output_dir``.
 
-    The module is wrapped in :class:`RewardHead`, traced, made device-portable, and checked
-    against eager execution on batches of several shapes with right-padded rows
-    (``sample_input_ids`` plus generated rows). Raises :class:`ExportError` when an argument is
-    invalid or the check fails; then nothing is written. Returns the manifest.
+    The body is traced, made device-portable, and wrapped in a scripted :class:`RewardHead`. The module is
+    checked against ``lm.reference``, the model's own forward, on rows run alone and on all rows
+    right-padded into one batch (``sample_input_ids`` plus generated rows, some longer than each of
+    ``lm.threshold_lengths``). Raises :class:`ExportError` when an argument is invalid or the check fails;
+    then nothing is written. Returns the manifest.
     """
     _validate_arguments(dtype, vocab_size, max_length, bos_token_id, eos_token_id, pad_token_id)
     warn_unless_runtime_torch()
-    rows = _sample_rows(sample_input_ids, vocab_size, max_length, bos_token_id)
-    head = RewardHead(lm)
-    with _inference_mode(lm):
-        traced = _trace(head, vocab_size, max_length, pad_token_id)
-        _self_check(head, traced, rows, pad_token_id, RELATIVE_TOLERANCE[dtype])
-        selftest = _selftest(head, traced, rows, len(sample_input_ids or []), max_length, pad_token_id, dtype)
+    rows = _sample_rows(sample_input_ids, vocab_size, max_length, bos_token_id, lm.threshold_lengths)
+    with _inference_mode(lm.body, lm.output):
+        exported = _export(lm, vocab_size, max_length, pad_token_id)
+        references = [_reference(lm, row) for row in rows]
+        _self_check(lm, exported, rows, references, pad_token_id, RELATIVE_TOLERANCE[dtype])
+        selftest = _selftest(lm, exported, rows, references, len(sample_input_ids or []), max_length,
+                             pad_token_id, dtype)
         out = Path(output_dir)
         out.mkdir(parents=True, exist_ok=True)
         # a stale manifest would vouch for files that are about to change
         (out / MANIFEST_FILE).unlink(missing_ok=True)
-        torch.jit.save(traced, str(out / MODEL_FILE))
+        torch.jit.save(exported, str(out / MODEL_FILE))
     _write_json(out / TOKENIZER_FILE, tokenizer_json, indent=None)
     _write_json(out / TOKENIZER_CONFIG_FILE, tokenizer_config, indent=2)
     _write_json(out / SELFTEST_FILE, selftest, indent=None)
@@ -114,6 +133,7 @@ def write_artefact(lm: nn.Module, output_dir, tokenizer_json: dict, tokenizer_co
         "eos_token_id": eos_token_id,
         "pad_token_id": pad_token_id,
         "outputs": list(OUTPUT_NAMES),
+        "greedy_outputs": list(GREEDY_OUTPUT_NAMES),
         "files": {name: sha256_file(out / name)
                   for name in (MODEL_FILE, TOKENIZER_FILE, TOKENIZER_CONFIG_FILE, SELFTEST_FILE)},
     }
@@ -169,8 +189,9 @@ def _validate_arguments(dtype: str, vocab_size: int, max_length: int, bos_token_
 
 
 def _sample_rows(sample_input_ids: Optional[List[List[int]]], vocab_size: int, max_length: int,
-                 bos_token_id: int) -> List[List[int]]:
-    """The caller's rows, validated, followed by generated rows of several lengths starting with BOS."""
+                 bos_token_id: int, threshold_lengths: Sequence[int]) -> List[List[int]]:
+    """The caller's rows, validated, followed by generated rows starting with BOS, of several lengths and
+    longer than each threshold length."""
     rows = [list(row) for row in (sample_input_ids or [])]
     for i, row in enumerate(rows):
         if not 1 <= len(row) <= max_length:
@@ -178,125 +199,160 @@ def _sample_rows(sample_input_ids: Optional[List[List[int]]], vocab_size: int, m
         if any(not 0 <= token < vocab_size for token in row):
             raise ExportError.because(f"sample row {i} holds an id outside the vocabulary [0, {vocab_size})")
     generator = torch.Generator().manual_seed(0)
-    for length in sorted({min(length, max_length) for length in CHECK_LENGTHS}):
+    lengths = CHECK_LENGTHS + tuple(threshold + BEYOND_THRESHOLD for threshold in threshold_lengths)
+    for length in sorted({min(length, max_length) for length in lengths}):
         tail = torch.randint(0, vocab_size, (length - 1,), generator=generator).tolist()
         rows.append([bos_token_id] + tail)
     return rows
 
 
 @contextmanager
-def _inference_mode(lm: nn.Module) -> Iterator[None]:
-    """Evaluation mode without gradients for tracing and saving; restores the module's state afterwards."""
-    was_training = lm.training
-    requires_grad = [p.requires_grad for p in lm.parameters()]
-    lm.eval()
-    lm.requires_grad_(False)
+def _inference_mode(*modules: nn.Module) -> Iterator[None]:
+    """Evaluation mode without gradients for tracing and saving; restores the modules' state afterwards."""
+    training = [module.training for module in modules]
+    parameters = [p for module in modules for p in module.parameters()]
+    requires_grad = [p.requires_grad for p in parameters]
+    for module in modules:
+        module.eval()
+        module.requires_grad_(False)
     try:
         with torch.no_grad():
             yield
     finally:
-        for parameter, flag in zip(lm.parameters(), requires_grad):
+        for parameter, flag in zip(parameters, requires_grad):
             parameter.requires_grad_(flag)
-        lm.train(was_training)
+        for module, was_training in zip(modules, training):
+            module.train(was_training)
 
 
-def _trace(head: RewardHead, vocab_size: int, max_length: int, pad_token_id: int) -> torch.jit.ScriptModule:
+def _export(lm: LanguageModel, vocab_size: int, max_length: int, pad_token_id: int) -> torch.jit.ScriptModule:
+    """The reward head, scripted around the traced body."""
     length = min(TRACE_LENGTH, max_length)
     generator = torch.Generator().manual_seed(1)
     full = torch.randint(0, vocab_size, (length,), generator=generator).tolist()
     example = pad_right([full, full[:max(1, length - 2)]], pad_token_id)
     try:
-        traced = torch.jit.trace(head, example, check_trace=False, strict=False)
+        with lm.tracing():
+            body = torch.jit.trace(lm.body, example, check_trace=False, strict=False)
+    except ExportError:
+        raise
     except Exception as e:  # tracing failures surface as many exception types
-        raise ExportError.because(f"tracing the reward head failed: {e}") from e
-    make_device_portable(traced)
-    return traced
+        raise ExportError.because(f"tracing the model failed: {e}") from e
+    try:
+        exported = torch.jit.script(reward_head(lm, body=body))
+    except Exception as e:  # scripting failures surface as many exception types
+        raise ExportError.because(f"scripting the reward head failed: {e}") from e
+    make_device_portable(exported)
+    return exported
 
 
-def _self_check(head: RewardHead, traced: torch.jit.ScriptModule, rows: List[List[int]], pad_token_id: int,
-                relative_tolerance: float) -> None:
-    """Checks traced against eager outputs on each row alone and on all rows right-padded into one batch,
-    and that a row's outputs do not depend on the padding and batch mates it comes with."""
-    alone = []
-    for row in rows:
-        batch = pad_right([row], pad_token_id)
-        alone.append(_check_traced_equals_eager(head, traced, batch, relative_tolerance))
+def _reference(lm: LanguageModel, row: List[int]) -> Reference:
+    """Reductions of the logits of the model's own forward on ``row`` alone, in float64, a chunk of positions at
+    a time (only the model's own logits [n, V] are held whole)."""
+    logits = lm.reference(torch.tensor([row], dtype=torch.int64))[0]  # [n, V] in the model's dtype
+    # the token each position predicts; the last position predicts none, and its entry is dropped
+    targets = torch.tensor(row[1:] + [0], dtype=torch.int64)  # [n]
+    chunk = positions_per_chunk(logits.shape[-1])
+    columns = []
+    for start in range(0, len(row), chunk):
+        part = logits[start:start + chunk].double()  # [c, V]
+        top = part.topk(min(2, part.shape[-1]), dim=-1)  # [c, 2]
+        chosen = part.gather(1, targets[start:start + part.shape[0]].unsqueeze(1)).squeeze(1)  # [c]
+        columns.append((chosen, torch.logsumexp(part, -1), top.values[:, 0], top.indices[:, 0], top.values[:, -1]))
+    chosen, logsumexp, max_logit, argmax, runner_up = (torch.cat(column) for column in zip(*columns))
+    return Reference(chosen[:-1], logsumexp, max_logit, argmax, runner_up)
+
+
+def _self_check(lm: LanguageModel, exported: torch.jit.ScriptModule, rows: List[List[int]],
+                references: List[Reference], pad_token_id: int, relative_tolerance: float) -> None:
+    """Checks the exported module against the model's own forward on each row alone, then on all rows
+    right-padded into one batch, so a row's outputs may not depend on the padding and batch mates it comes with."""
+    for row, reference in zip(rows, references):
+        _check_against_reference(lm, exported, [row], [reference], pad_token_id, relative_tolerance)
+    _check_against_reference(lm, exported, rows, references, pad_token_id, relative_tolerance)
+
+
+def _check_against_reference(lm: LanguageModel, exported: torch.jit.ScriptModule, rows: List[List[int]],
+                             references: List[Reference], pad_token_id: int,
+                             relative_tolerance: float) -> Tuple[torch.Tensor, ...]:
+    """Runs ``exported`` on ``rows`` right-padded into one batch; raises when an output differs from the references
+    at a token position. Returns the outputs of ``forward`` and then ``greedy``."""
     batch = pad_right(rows, pad_token_id)
-    batched = _check_traced_equals_eager(head, traced, batch, relative_tolerance)
-    for i, row in enumerate(rows):
+    shape = list(batch[0].shape)
+    try:
+        actual = tuple(exported(*batch)) + tuple(getattr(exported, GREEDY_METHOD)(*batch))
+    except Exception as e:  # a shape baked into the trace fails at run time with many exception types
+        raise ExportError.because(f"self-check failed: the exported module cannot run on shape {shape}: {e}") from e
+    names = OUTPUT_NAMES + GREEDY_OUTPUT_NAMES
+    for name, output in zip(names, actual):
+        if list(output.shape) != shape:
+            raise ExportError.because(f"self-check failed: output {name} has shape {list(output.shape)} "
+                                      f"for input shape {shape}")
+    next_token_logit, logsumexp, max_logit, argmax = actual
+    for i, (row, reference) in enumerate(zip(rows, references)):
         n = len(row)
-        for name, single, together in zip(OUTPUT_NAMES[:3], alone[i][:3], batched[:3]):
-            # the last valid position's next-token logit reads the padding, so it is not compared
-            compared = n - 1 if name == "next_token_logit" else n
-            expected, actual = single[0, :compared], together[i, :compared]
-            diff, tolerance = _max_abs_diff(expected, actual), _tolerance(expected, relative_tolerance)
+        where = f"a {n}-token row " + (f"alone (input shape {shape})" if len(rows) == 1
+                                       else f"batched with padding (input shape {shape})")
+        compared = (("next_token_logit", next_token_logit[i, :n - 1], reference.next_token_logit),
+                    ("logsumexp", logsumexp[i, :n], reference.logsumexp),
+                    ("max_logit", max_logit[i, :n], reference.max_logit))
+        for name, output, expected in compared:
+            if not torch.isfinite(expected).all():
+                raise ExportError.because(f"self-check failed: the model's own forward gives non-finite {name} "
+                                          f"on a {n}-token row")
+            diff, tolerance = _max_abs_diff(expected, output), _tolerance(expected, relative_tolerance)
             if diff > tolerance:
                 raise ExportError.because(
-                    f"self-check failed: output {name} of a {n}-token row changes when batched with padding "
-                    f"(shape {list(batch[0].shape)}): max abs diff {diff:.3g} > tolerance {tolerance:.3g}")
-
-
-def _check_traced_equals_eager(head: RewardHead, traced: torch.jit.ScriptModule, batch: Batch,
-                               relative_tolerance: float) -> Tuple[torch.Tensor, ...]:
-    """Runs both modules on ``batch``; raises when an output differs at a valid position. Returns the traced outputs."""
-    input_ids, attention_mask = batch
-    shape = list(input_ids.shape)
-    try:
-        actual = traced(input_ids, attention_mask)
-    except Exception as e:  # a shape baked into the trace fails at run time with many exception types
-        raise ExportError.because(f"self-check failed: the traced module cannot run on shape {shape}: {e}") from e
-    expected = head(input_ids, attention_mask)
-    valid = attention_mask.bool()
-    for name, eager, traced_out in zip(OUTPUT_NAMES[:3], expected[:3], actual[:3]):
-        if tuple(traced_out.shape) != tuple(eager.shape):
-            raise ExportError.because(f"self-check failed: output {name} has shape {list(traced_out.shape)} "
-                                      f"instead of {list(eager.shape)} for input shape {shape}")
-        if not torch.isfinite(eager[valid]).all():
-            raise ExportError.because(f"self-check failed: output {name} of the eager model is not finite "
-                                      f"for input shape {shape}")
-        diff, tolerance = _max_abs_diff(eager[valid], traced_out[valid]), _tolerance(eager[valid], relative_tolerance)
-        if diff > tolerance:
-            raise ExportError.because(f"self-check failed: output {name} of the traced module differs from eager "
-                                      f"for input shape {shape}: max abs diff {diff:.3g} > tolerance {tolerance:.3g}")
-    _check_argmax(head, expected, actual, batch, relative_tolerance)
-    if not torch.equal(actual[0][:, -1], torch.zeros_like(actual[0][:, -1])):
-        raise ExportError.because(f"self-check failed: next_token_logit at the last position is not 0 "
-                                  f"for input shape {shape}")
+                    f"self-check failed: output {name} of the exported module differs from the model's own forward "
+                    f"on {where}: max abs diff {diff:.3g} > tolerance {tolerance:.3g}; "
+                    + _diagnosis(lm, batch, names.index(name), i, expected, tolerance))
+        # a different argmax is wrong unless the model's two largest logits tie within the tolerance
+        tolerance = _tolerance(reference.max_logit, relative_tolerance)
+        wrong = (argmax[i, :n] != reference.argmax) & (reference.max_logit - reference.runner_up > tolerance)
+        if wrong.any():
+            raise ExportError.because(f"self-check failed: output argmax of the exported module differs from the "
+                                      f"model's own forward on {where} at {int(wrong.sum())} position(s)")
+        if next_token_logit[i, n - 1] != 0:
+            raise ExportError.because(f"self-check failed: next_token_logit at the last position of {where} is not 0")
     return actual
 
 
-def _check_argmax(head: RewardHead, expected: Tuple[torch.Tensor, ...], actual: Tuple[torch.Tensor, ...],
-                  batch: Batch, relative_tolerance: float) -> None:
-    """Argmax must agree except between logits that tie within the tolerance."""
-    input_ids, attention_mask = batch
-    disagree = (expected[3] != actual[3]) & attention_mask.bool()
-    if not disagree.any():
-        return
-    logits = head.lm(input_ids, attention_mask).float()  # [B, T, V]
-    picked = logits.gather(2, actual[3].unsqueeze(-1)).squeeze(-1)  # [B, T]
-    gap = (expected[2] - picked)[disagree]
-    tolerance = _tolerance(expected[2][attention_mask.bool()], relative_tolerance)
-    if gap.max().item() > tolerance:
-        raise ExportError.because(
-            f"self-check failed: output argmax of the traced module differs from eager for input shape "
-            f"{list(input_ids.shape)}: its logit is {gap.max().item():.3g} below the max (tolerance {tolerance:.3g})")
+def _diagnosis(lm: LanguageModel, batch: Batch, output: int, row: int, expected: torch.Tensor,
+               tolerance: float) -> str:
+    """Whether the module differs before tracing already, as traced (in ``lm.tracing()``), which tells a front end's
+    fault from the trace's."""
+    eager = reward_head(lm)
+    with lm.tracing():
+        outputs = tuple(eager(*batch)) + tuple(eager.greedy(*batch))
+    compared = outputs[output][row, :expected.shape[0]]
+    if _max_abs_diff(expected, compared) > tolerance:
+        return ("the module differs before tracing too: the front end runs the model differently from its own "
+                "forward (attention implementation or mask, positions, output layer or logit transform)")
+    return ("the module agrees before tracing: the trace froze something of its example inputs, such as Python "
+            "control flow on their shape or values (see the TracerWarnings above)")
 
 
-def _selftest(head: RewardHead, traced: torch.jit.ScriptModule, rows: List[List[int]], given: int,
-              max_length: int, pad_token_id: int, dtype: str) -> dict:
+def _selftest(lm: LanguageModel, exported: torch.jit.ScriptModule, rows: List[List[int]],
+              references: List[Reference], given: int, max_length: int, pad_token_id: int, dtype: str) -> dict:
     """The content of ``selftest.json``: a few of the self-check's ``rows`` (the first ``given`` are the caller's),
-    of distinct lengths, and the traced module's outputs on them as one right-padded batch, checked against
-    eager like the self-check's batches."""
+    of distinct lengths, and the module's outputs on them as one right-padded batch, checked against the model's
+    own forward like the self-check's batches."""
     cap = min(SELFTEST_MAX_TOKENS, max_length)
-    generated = rows[given:]
+    indices = range(len(rows))
+    generated = indices[given:]
     # the BOS-only row, the caller's rows (real text), then the longest generated rows
-    candidates = [row for row in generated if len(row) == 1] + rows[:given] + sorted(generated, key=len, reverse=True)
+    candidates = ([i for i in generated if len(rows[i]) == 1] + list(indices[:given])
+                  + sorted(generated, key=lambda i: len(rows[i]), reverse=True))
     chosen: List[List[int]] = []
-    for row in (row[:cap] for row in candidates):
-        if len(chosen) < SELFTEST_MAX_SEQUENCES and all(len(row) != len(other) for other in chosen):
-            chosen.append(row)
-    batch = pad_right(chosen, pad_token_id)
-    outputs = _check_traced_equals_eager(head, traced, batch, RELATIVE_TOLERANCE[dtype])
+    chosen_references: List[Reference] = []
+    for i in candidates:
+        if len(rows[i]) > cap:
+            continue
+        if len(chosen) < SELFTEST_MAX_SEQUENCES and all(len(rows[i]) != len(other) for other in chosen):
+            chosen.append(rows[i])
+            chosen_references.append(references[i])
+    outputs = _check_against_reference(lm, exported, chosen, chosen_references, pad_token_id,
+                                       RELATIVE_TOLERANCE[dtype])
     next_token_logit = [outputs[0][i, :len(row)].float().tolist() for i, row in enumerate(chosen)]
     logsumexp = [outputs[1][i, :len(row)].float().tolist() for i, row in enumerate(chosen)]
     largest = max(abs(value) for values in next_token_logit + logsumexp for value in values)

@@ -15,8 +15,7 @@ from endoreward_export.errors import ExportError
 def make_device_portable(traced: torch.jit.ScriptModule) -> int:
     """Rewrites the device constants of every method graph of ``traced`` in place; returns how many."""
     rewritten = 0
-    for module in _traced_methods(traced):
-        graph = module.graph
+    for module, graph in _method_graphs(traced):
         constants = [node for node in graph.nodes()
                      if node.kind() == "prim::Constant" and node.output().type().kind() == "DeviceObjType"]
         if not constants:
@@ -32,12 +31,13 @@ def make_device_portable(traced: torch.jit.ScriptModule) -> int:
             constant.output().replaceAllUsesWith(device.output())
             constant.destroy()
             rewritten += 1
-    for module in _traced_methods(traced):
-        if "Device = prim::Constant" in str(module.graph):
+    for module, graph in _method_graphs(traced):
+        if "Device = prim::Constant" in str(graph):
             raise ExportError.because(f"traced module {module.original_name} pins a device inside a nested block")
     return rewritten
 
 
-def _traced_methods(traced: torch.jit.ScriptModule):
-    """The modules of ``traced`` that have a forward graph (submodules the trace never called have none)."""
-    return [module for module in traced.modules() if module._c._has_method("forward")]
+def _method_graphs(traced: torch.jit.ScriptModule):
+    """(module, graph) of every method of ``traced`` and its submodules (submodules the trace never called have none)."""
+    return [(module, module._c._get_method(name).graph)
+            for module in traced.modules() for name in module._c._method_names()]

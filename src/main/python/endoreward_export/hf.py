@@ -1,19 +1,25 @@
 """The Hugging Face front end: exports an ``AutoModelForCausalLM`` and its tokenizer.
 
-transformers is imported here only, when this front end runs, so the rest of the exporter
-works with plain torch.
+The model is traced from its decoder's forward, with the family's own attention masks (sliding windows
+included) and SDPA attention, and checked against its own full forward with eager attention. transformers
+is imported here only, when this front end runs, so the rest of the exporter works with plain torch.
 """
 
+from contextlib import contextmanager, nullcontext
 import json
-from typing import List, Optional
+from typing import Iterator, List, Optional, Tuple
 
 import torch
 from torch import nn
 
 from endoreward_export.artefact import write_artefact
 from endoreward_export.errors import ExportError
+from endoreward_export.reward_head import LanguageModel
 
 TORCH_DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
+
+REFERENCE_ATTENTION = "eager"
+"""The attention the model is loaded with, and its own forward runs with as the self-check's reference."""
 
 SAMPLE_TEXTS = (
     "Hello, world!",
@@ -23,28 +29,46 @@ SAMPLE_TEXTS = (
 """Texts whose tokenisations join the generated rows of the self-check."""
 
 
-class CausalLmLogits(nn.Module):
-    """Maps (input_ids, attention_mask) int64 [B, T] with right padding to the model's logits [B, T, V].
+class DecoderHiddenStates(nn.Module):
+    """Maps (input_ids, attention_mask) int64 [B, T] with right padding to the decoder's final hidden states [B, T, D].
 
-    Position ids and the 4D additive attention mask are built here from the inputs, by
-    arithmetic only: the model's own mask and position code would create tensors with
-    device arguments, and its shortcuts depend on the data seen while tracing.
+    The 2D mask goes to the model, which builds each layer's own 4D mask from it (causal, sliding window or
+    chunked), so every attention type sees what it sees in the model's own forward. Position ids count
+    0..T-1 on every row, by arithmetic on the inputs, which is right for right padding.
     """
 
-    def __init__(self, model: nn.Module, dtype: torch.dtype):
+    def __init__(self, decoder: nn.Module):
         super().__init__()
-        self.model = model
-        self.mask_value = torch.finfo(dtype).min
-        self.dtype = dtype
+        self.decoder = decoder
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        positions = (input_ids * 0 + 1).cumsum(1) - 1  # [B, T]: 0..T-1 per row, right padding
-        causal = positions.unsqueeze(1) <= positions.unsqueeze(2)  # [B, T(query), T(key)]
-        allowed = causal & attention_mask.bool().unsqueeze(1)  # padded keys hidden from every query
-        additive = (~allowed).unsqueeze(1).to(self.dtype) * self.mask_value  # [B, 1, T, T]: 0 or the lowest value
-        outputs = self.model(input_ids=input_ids, attention_mask=additive, position_ids=positions,
-                             use_cache=False, return_dict=False)
-        return outputs[0]  # [B, T, V]
+        positions = (input_ids * 0 + 1).cumsum(1) - 1  # [B, T]
+        outputs = self.decoder(input_ids=input_ids, attention_mask=attention_mask, position_ids=positions,
+                               use_cache=False, return_dict=False)
+        return outputs[0]  # [B, T, D]
+
+
+def language_model(model: nn.Module, attention: Optional[str] = None) -> LanguageModel:
+    """A transformers causal LM (loaded with eager attention) taken apart for the exporter, to be traced with
+    ``attention`` (default: :func:`traced_attention`)."""
+    config = model.config
+    attention = attention or traced_attention(config)
+    output = model.get_output_embeddings()
+    if output is None or getattr(output, "weight", None) is None or output.weight.dim() != 2:
+        raise ExportError.because(f"{type(model).__name__} has no output layer with a [vocab, hidden] weight")
+    logit_scale, softcap = _logit_transform(config)
+    return LanguageModel(
+        body=DecoderHiddenStates(_decoder(model)), output=output,
+        reference=lambda input_ids: model(input_ids=input_ids, use_cache=False).logits,
+        logit_scale=logit_scale, softcap=softcap,
+        tracing=lambda: _traceable(model, attention),
+        threshold_lengths=_threshold_lengths(config))
+
+
+def traced_attention(config) -> str:
+    """SDPA, so libtorch picks fused kernels; eager for families that soft-cap attention scores (Gemma 2), which
+    SDPA cannot."""
+    return "eager" if getattr(config, "attn_logit_softcapping", None) else "sdpa"
 
 
 def export_hf(model_id: str, output_dir, dtype: str = "float32") -> dict:
@@ -58,7 +82,7 @@ def export_hf(model_id: str, output_dir, dtype: str = "float32") -> dict:
     try:
         tokenizer = transformers.AutoTokenizer.from_pretrained(model_id)
         model = transformers.AutoModelForCausalLM.from_pretrained(
-            model_id, attn_implementation="eager", **_dtype_argument(transformers, TORCH_DTYPES[dtype]))
+            model_id, attn_implementation=REFERENCE_ATTENTION, **_dtype_argument(transformers, TORCH_DTYPES[dtype]))
     except (OSError, ValueError, KeyError) as e:
         raise ExportError.because(f"cannot load {model_id}: {e}") from e
     model.config.use_cache = False
@@ -71,13 +95,102 @@ def export_hf(model_id: str, output_dir, dtype: str = "float32") -> dict:
     pad_token_id = _first_id(tokenizer.pad_token_id, eos_token_id)
     samples = [ids[:max_length] for ids in (tokenizer(text)["input_ids"] for text in SAMPLE_TEXTS) if ids]
     return write_artefact(
-        CausalLmLogits(model, TORCH_DTYPES[dtype]), output_dir,
+        language_model(model), output_dir,
         tokenizer_json=_tokenizer_json(transformers, model_id, tokenizer),
         tokenizer_config=_tokenizer_config(transformers, model_id, tokenizer, max_length),
-        source={"format": "hf", "model": str(model_id)},
+        source={"format": "hf", "model": str(model_id), "architecture": type(model).__name__,
+                "attention": traced_attention(model.config)},
         vocab_size=vocab_size, max_length=max_length,
         bos_token_id=bos_token_id, eos_token_id=eos_token_id, pad_token_id=pad_token_id,
         dtype=dtype, sample_input_ids=samples)
+
+
+def _decoder(model: nn.Module) -> nn.Module:
+    """The module whose first output is the hidden states the output layer reads: the base model
+    (``model.transformer`` of GPT-2, ``model.gpt_neox``, ``model.model``...)."""
+    prefix = getattr(model, "base_model_prefix", "")
+    base = getattr(model, prefix, None) if prefix else None
+    decoder = base if isinstance(base, nn.Module) else model.get_decoder()
+    if decoder is model or decoder is None:
+        raise ExportError.because(f"cannot find the decoder of {type(model).__name__}")
+    return decoder
+
+
+def _logit_transform(config) -> Tuple[float, Optional[float]]:
+    """(scale, soft-cap) the family applies to the output layer's logits: Cohere multiplies them by
+    ``logit_scale``, Granite divides them by ``logits_scaling``, Gemma 2 and 3 soft-cap them at
+    ``final_logit_softcapping``. A family with another transform fails the self-check."""
+    scale = 1.0
+    if getattr(config, "logit_scale", None) is not None:
+        scale *= float(config.logit_scale)
+    if getattr(config, "logits_scaling", None) is not None:
+        scale /= float(config.logits_scaling)
+    softcap = getattr(config, "final_logit_softcapping", None)
+    return scale, (float(softcap) if softcap else None)
+
+
+def _threshold_lengths(config) -> Tuple[int, ...]:
+    """Lengths past which the family computes differently: a sliding window that some layer uses, the original
+    length past which long-rope switches its factors."""
+    lengths = []
+    window = getattr(config, "sliding_window", None)
+    layer_types = getattr(config, "layer_types", None)
+    if isinstance(window, int) and window > 0 and (not layer_types or "sliding_attention" in layer_types):
+        lengths.append(window)
+    rope = getattr(config, "rope_scaling", None) or {}
+    if rope.get("rope_type", rope.get("type")) == "longrope":
+        lengths.append(int(getattr(config, "original_max_position_embeddings", None)
+                           or rope["original_max_position_embeddings"]))
+    return tuple(lengths)
+
+
+@contextmanager
+def _traceable(model: nn.Module, attention: str) -> Iterator[None]:
+    """The model runs ``attention`` and builds its masks without ``torch.vmap``, which a trace cannot record;
+    both are restored afterwards."""
+    previous = model.config._attn_implementation
+    model.set_attn_implementation(attention)
+    if model.config._attn_implementation != attention:
+        raise ExportError.because(f"{type(model).__name__} cannot switch to {attention} attention")
+    try:
+        with _masks_without_vmap():
+            yield
+    finally:
+        model.set_attn_implementation(previous)
+
+
+@contextmanager
+def _masks_without_vmap() -> Iterator[None]:
+    """transformers' masking_utils evaluates a family's mask function (causal, sliding window, padding...) over
+    index tensors with ``torch.vmap`` inside a getitem-rewriting torch function mode; neither can be traced.
+    Broadcasting the index tensors evaluates the same elementwise function to the same mask. Versions
+    without these helpers build their masks by broadcasting already."""
+    from transformers import masking_utils
+    if not hasattr(masking_utils, "_vmap_for_bhqkv"):
+        yield
+        return
+    saved = masking_utils._vmap_for_bhqkv, masking_utils.TransformGetItemToIndex
+    masking_utils._vmap_for_bhqkv = _broadcast_for_bhqkv
+    masking_utils.TransformGetItemToIndex = nullcontext
+    try:
+        yield
+    finally:
+        masking_utils._vmap_for_bhqkv, masking_utils.TransformGetItemToIndex = saved
+
+
+def _broadcast_for_bhqkv(mask_function, bh_indices: bool = True):
+    """A stand-in for masking_utils._vmap_for_bhqkv: the mask function over broadcast index tensors,
+    [B, H, Q, KV] (or [Q, KV] without batch and head indices)."""
+
+    def evaluate(batch_idx, head_idx, q_idx, kv_idx):
+        if not bh_indices:
+            mask = mask_function(batch_idx, head_idx, q_idx[:, None], kv_idx[None, :])
+            return mask.expand(q_idx.shape[0], kv_idx.shape[0])
+        mask = mask_function(batch_idx[:, None, None, None], head_idx[None, :, None, None],
+                             q_idx[None, None, :, None], kv_idx[None, None, None, :])
+        return mask.expand(batch_idx.shape[0], head_idx.shape[0], q_idx.shape[0], kv_idx.shape[0])
+
+    return evaluate
 
 
 def _dtype_argument(transformers, dtype: torch.dtype) -> dict:

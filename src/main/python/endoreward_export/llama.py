@@ -18,6 +18,8 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
+from endoreward_export.reward_head import LanguageModel
+
 
 @dataclass
 class LlamaConfig:
@@ -161,7 +163,11 @@ class Llama(nn.Module):
         self.register_buffer("rope_sin", sin, persistent=False)
 
     def forward(self, input_ids: torch.Tensor, attention_mask: Optional[torch.Tensor] = None) -> torch.Tensor:
-        """input_ids, attention_mask: int64 [B, T] (mask 1 = token, 0 = right padding) -> logits float32 [B, T, V].
+        """input_ids, attention_mask: int64 [B, T] (mask 1 = token, 0 = right padding) -> logits float32 [B, T, V]."""
+        return self.output(self.hidden_states(input_ids, attention_mask)).float()
+
+    def hidden_states(self, input_ids: torch.Tensor, attention_mask: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """input_ids, attention_mask: int64 [B, T] -> the final norm's output [B, T, dim], what ``output`` reads.
 
         With right padding every valid position sees only valid keys, so the mask changes
         nothing there; it only keeps padded keys out of padded queries.
@@ -175,4 +181,20 @@ class Llama(nn.Module):
         h = self.tok_embeddings(input_ids)  # [B, T, dim]
         for layer in self.layers:
             h = layer(h, cos, sin, allowed)
-        return self.output(self.norm(h)).float()  # [B, T, V]
+        return self.norm(h)
+
+
+class HiddenStates(nn.Module):
+    """A :class:`Llama` up to its final norm, as a module of its own for the exporter to trace."""
+
+    def __init__(self, model: Llama):
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        return self.model.hidden_states(input_ids, attention_mask)  # [B, T, dim]
+
+
+def language_model(model: Llama) -> LanguageModel:
+    """``model`` taken apart for the exporter: its body, its output layer, and itself as the reference."""
+    return LanguageModel(body=HiddenStates(model), output=model.output, reference=model)

@@ -8,7 +8,7 @@ import torch
 
 from endoreward_export.artefact import write_artefact
 from endoreward_export.errors import ExportError
-from endoreward_export.llama import Llama, LlamaConfig
+from endoreward_export.llama import Llama, LlamaConfig, language_model
 from endoreward_export.llama2c_tokenizer import (BOS_ID, EOS_ID, read_llama2c_tokenizer, to_hf_tokenizer_config,
                                                  to_hf_tokenizer_json)
 
@@ -61,7 +61,7 @@ def export_llama2c(checkpoint, tokenizer, output_dir) -> dict:
         raise ExportError.because(
             f"tokenizer {tokenizer} has {len(pieces)} tokens but checkpoint {checkpoint} has {config.vocab_size}")
     return write_artefact(
-        model, output_dir,
+        language_model(model), output_dir,
         tokenizer_json=to_hf_tokenizer_json(pieces),
         tokenizer_config=to_hf_tokenizer_config(config.max_seq_len),
         source={"format": "llama2c", "model": str(checkpoint)},

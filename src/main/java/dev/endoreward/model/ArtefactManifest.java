@@ -17,7 +17,10 @@ import java.util.Map;
  * @param bosTokenId the start-of-sequence id
  * @param eosTokenId the end-of-sequence id
  * @param padTokenId the id used to right-pad batches; never scored
- * @param outputs the names of the TorchScript module's outputs, in order
+ * @param outputs the names of the outputs of the TorchScript module's {@code forward}, the scoring path, in
+ *     order
+ * @param greedyOutputs the names of the outputs of its {@link #GREEDY_METHOD} method, in order; null for
+ *     artefacts exported without it (exporter 0.1.0)
  * @param files sha256 of every file in the folder, by file name
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -32,6 +35,7 @@ public record ArtefactManifest(
     @JsonProperty("eos_token_id") int eosTokenId,
     @JsonProperty("pad_token_id") int padTokenId,
     @JsonProperty("outputs") List<String> outputs,
+    @JsonProperty("greedy_outputs") List<String> greedyOutputs,
     @JsonProperty("files") Map<String, String> files) {
 
   /** 2 added {@link #SELF_TEST_FILE}. */
@@ -44,4 +48,13 @@ public record ArtefactManifest(
   public static final String SELF_TEST_FILE = "selftest.json";
   /** The first two outputs the reward needs, in this order. */
   public static final List<String> REQUIRED_OUTPUTS = List.of("next_token_logit", "logsumexp");
+  /** The module's method for greedy checks, beside {@code forward} and on the same weights. */
+  public static final String GREEDY_METHOD = "greedy";
+  /** What {@link #GREEDY_METHOD} returns, in this order. */
+  public static final List<String> GREEDY_OUTPUTS = List.of("max_logit", "argmax");
+
+  /** Whether the module has the {@link #GREEDY_METHOD} method. */
+  public boolean hasGreedy() {
+    return greedyOutputs != null;
+  }
 }

@@ -118,6 +118,10 @@ public final class ModelArtefact {
     if (outputs.size() < 2 || !outputs.subList(0, 2).equals(ArtefactManifest.REQUIRED_OUTPUTS)) {
       throw cannotLoad(dir, "manifest outputs " + outputs + " must start with " + ArtefactManifest.REQUIRED_OUTPUTS);
     }
+    if (m.hasGreedy() && !m.greedyOutputs().equals(ArtefactManifest.GREEDY_OUTPUTS)) {
+      throw cannotLoad(dir, "manifest greedy_outputs " + m.greedyOutputs() + " must be "
+          + ArtefactManifest.GREEDY_OUTPUTS);
+    }
     if (m.files() == null) {
       throw cannotLoad(dir, "manifest lists no files");
     }

@@ -61,18 +61,56 @@ public final class TorchRewardHead implements RewardHead, AutoCloseable {
 
   @Override
   public List<HeadOutput> forward(List<int[]> sequences) {
+    checkLengths(sequences);
+    try (Predictor<List<int[]>, List<HeadOutput>> predictor = model.newPredictor()) {
+      return predictor.predict(sequences);
+    } catch (TranslateException e) {
+      throw cannotRun(e);
+    }
+  }
+
+  /**
+   * The module's greedy method on one batch of unpadded token sequences, for greedy checks (not the scoring
+   * path): at each position, the largest logit and its token id.
+   *
+   * @return per-row outputs, trimmed to each row's length, in input order
+   * @throws IllegalStateException when the artefact was exported without the greedy method
+   */
+  public List<GreedyOutput> greedy(List<int[]> sequences) {
+    if (!artefact.manifest().hasGreedy()) {
+      throw new IllegalStateException("Cannot run greedy on model " + artefact.directory()
+          + ": it was exported without the " + ArtefactManifest.GREEDY_METHOD
+          + " method; export it again with jobs/export-model.sh");
+    }
+    checkLengths(sequences);
+    try (Predictor<List<int[]>, List<GreedyOutput>> predictor =
+        model.newPredictor(new GreedyTranslator(artefact.manifest().padTokenId()))) {
+      return predictor.predict(sequences);
+    } catch (TranslateException e) {
+      throw cannotRun(e);
+    }
+  }
+
+  /**
+   * The greedy method's outputs at each position t of one sequence of length T.
+   *
+   * @param maxLogits the largest logit at t, float32 // [T]
+   * @param argmax the id of that logit, the greedy continuation after position t // [T]
+   */
+  public record GreedyOutput(float[] maxLogits, int[] argmax) {}
+
+  private void checkLengths(List<int[]> sequences) {
     for (int[] sequence : sequences) {
       if (sequence.length == 0 || sequence.length > maxLength()) {
         throw new IllegalArgumentException("Cannot run a sequence of " + sequence.length
             + " tokens: the model takes 1 to " + maxLength());
       }
     }
-    try (Predictor<List<int[]>, List<HeadOutput>> predictor = model.newPredictor()) {
-      return predictor.predict(sequences);
-    } catch (TranslateException e) {
-      throw new IllegalStateException("Cannot run model " + artefact.directory() + " on " + device + ": "
-          + e.getMessage(), e);
-    }
+  }
+
+  private IllegalStateException cannotRun(TranslateException e) {
+    return new IllegalStateException("Cannot run model " + artefact.directory() + " on " + device + ": "
+        + e.getMessage(), e);
   }
 
   /** Compares this module's outputs with the exporter's; a mismatch closes it. */

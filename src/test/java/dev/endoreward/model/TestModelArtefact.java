@@ -29,6 +29,18 @@ class TestModelArtefact {
     assertThat(artefact.manifest().vocabSize()).isEqualTo(512);
     assertThat(artefact.manifest().maxLength()).isEqualTo(512);
     assertThat(artefact.modelSha256()).hasSize(64);
+    assertThat(artefact.manifest().outputs()).isEqualTo(ArtefactManifest.REQUIRED_OUTPUTS);
+    assertThat(artefact.manifest().hasGreedy()).isTrue();
+  }
+
+  @Test
+  void rejectsGreedyOutputsItCannotRead() throws IOException {
+    Path dir = copyOfStories();
+    ObjectNode manifest = (ObjectNode) JSON.readTree(dir.resolve("manifest.json").toFile());
+    manifest.putArray("greedy_outputs").add("argmax").add("max_logit");
+    JSON.writeValue(dir.resolve("manifest.json").toFile(), manifest);
+    assertThatThrownBy(() -> ModelArtefact.open(dir))
+        .hasMessageContaining("manifest greedy_outputs [argmax, max_logit] must be [max_logit, argmax]");
   }
 
   @Test

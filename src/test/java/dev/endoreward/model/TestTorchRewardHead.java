@@ -4,13 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.endoreward.model.TorchRewardHead.GreedyOutput;
 import dev.endoreward.reward.RewardHead.HeadOutput;
 import dev.endoreward.testing.SharedFixtures;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TestTorchRewardHead {
   private static TorchRewardHead head;
@@ -84,8 +94,63 @@ class TestTorchRewardHead {
   }
 
   @Test
+  void greedyDecodingThroughTheGreedyMethodReproducesThePublishedStory() throws IOException {
+    int[] ids = {1};
+    for (int step = 0; step < 200; step++) {
+      int[] argmax = head.greedy(List.of(ids)).get(0).argmax();
+      ids = Arrays.copyOf(ids, ids.length + 1);
+      ids[ids.length - 1] = argmax[argmax.length - 1];
+    }
+    Path tokenizerJson = head.artefact().directory().resolve(ArtefactManifest.TOKENIZER_FILE);
+    try (HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(tokenizerJson,
+        Map.of("truncation", "false"))) {
+      String story = tokenizer.decode(Arrays.stream(ids).asLongStream().toArray(), true);
+      assertThat(story).isEqualTo(
+          Files.readString(SharedFixtures.sharedDir().resolve("models/stories260K/greedy-200-from-bos.txt")));
+    }
+  }
+
+  @Test
+  void greedyMaxLogitsBoundTheNextTokenLogitsAndMeetThemAtTheArgmax() {
+    Random random = new Random(11);
+    List<int[]> rows = List.of(randomSequence(random, 30), randomSequence(random, 7));
+    List<HeadOutput> scored = head.forward(rows);
+    List<GreedyOutput> greedy = head.greedy(rows);
+    for (int b = 0; b < rows.size(); b++) {
+      int[] row = rows.get(b);
+      assertThat(greedy.get(b).maxLogits()).hasSize(row.length);
+      for (int t = 0; t + 1 < row.length; t++) {
+        float next = scored.get(b).nextTokenLogits()[t];
+        float max = greedy.get(b).maxLogits()[t];
+        assertThat(max).isGreaterThanOrEqualTo(next).isLessThan(scored.get(b).logSumExps()[t]);
+        if (greedy.get(b).argmax()[t] == row[t + 1]) {
+          assertThat(max).isCloseTo(next, within(1e-5f));
+        }
+      }
+    }
+    // the stories model's greedy continuation of BOS starts "Once"
+    assertThat(head.greedy(List.of(new int[] {1})).get(0).argmax()).containsExactly(403);
+  }
+
+  @Test
+  void greedyOnAnArtefactWithoutTheMethodIsRefused(@TempDir Path temp) throws IOException {
+    Path copy = SharedFixtures.copyOfStoriesArtefact(temp.resolve("no-greedy"));
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode manifest = (ObjectNode) json.readTree(copy.resolve(ArtefactManifest.MANIFEST_FILE).toFile());
+    manifest.remove("greedy_outputs");
+    json.writeValue(copy.resolve(ArtefactManifest.MANIFEST_FILE).toFile(), manifest);
+    try (TorchRewardHead old = TorchRewardHead.load(ModelArtefact.open(copy), DeviceSpec.CPU)) {
+      assertThatThrownBy(() -> old.greedy(List.of(new int[] {1})))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("exported without the greedy method");
+    }
+  }
+
+  @Test
   void sequencesLongerThanTheModelAreACallerError() {
     assertThatThrownBy(() -> head.forward(List.of(new int[513])))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 to 512");
+    assertThatThrownBy(() -> head.greedy(List.of(new int[513])))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 to 512");
   }
 }

@@ -32,6 +32,14 @@ import java.util.stream.Stream;
 public final class SharedFixtures {
   private static final long EXPORT_TIMEOUT_MINUTES = 10;
   private static final Object JVM_LOCK = new Object();
+  /** What an exported fixture is built from, relative to the project folder; a change rebuilds it. */
+  private static final List<String> EXPORTER_SOURCES =
+      List.of("src/main/python/endoreward_export", "src/main/python/requirements.txt");
+  /** Beside the exporter, what the Hugging Face fixture's models and references come from. */
+  private static final List<String> HF_FIXTURE_SOURCES = List.of("src/test/python/hf_families.py",
+      "src/test/python/hf_fixture.py", "src/test/python/reference_rewards.py");
+  /** The fingerprint of a fixture's sources, written into the fixture folder once it is built. */
+  private static final String SOURCES_FINGERPRINT_FILE = ".sources-sha256";
 
   private SharedFixtures() {}
 
@@ -63,13 +71,14 @@ public final class SharedFixtures {
 
   /**
    * The stories260K model exported as an artefact folder ({@code target/artefacts/stories260K}).
-   * Runs {@code jobs/export-model.sh} once if the folder has no {@code manifest.json}.
+   * Runs {@code jobs/export-model.sh} once, and again when the exporter changed.
    */
   public static Path storiesArtefact() {
     Path models = sharedDir().resolve("models/stories260K");
     return buildOnce(
         projectDir().resolve("target/artefacts/stories260K"),
         "manifest.json",
+        EXPORTER_SOURCES,
         output ->
             runCommand(
                 List.of(
@@ -103,6 +112,21 @@ public final class SharedFixtures {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Small random Hugging Face models of several families, each exported in every dtype, with pairs and their
+   * float64 reference rewards ({@code target/artefacts/hf-families}, described by its {@code cases.json}).
+   * Runs {@code src/test/python/hf_fixture.py} once, and again when it or the exporter changed.
+   */
+  public static Path hfFamilies() {
+    List<String> sources = new ArrayList<>(EXPORTER_SOURCES);
+    sources.addAll(HF_FIXTURE_SOURCES);
+    return buildOnce(
+        projectDir().resolve("target/artefacts/hf-families"),
+        "cases.json",
+        sources,
+        output -> runPython(List.of("src/test/python/hf_fixture.py", "--output", output.toString()), ""));
   }
 
   /**
@@ -174,6 +198,7 @@ public final class SharedFixtures {
     return buildOnce(
         projectDir().resolve("target/fixtures/phi-3-mini"),
         "tokenizer_config.json",
+        List.of(),
         output -> {
           Path staging = output.resolveSibling(output.getFileName() + ".staging");
           deleteRecursively(staging);
@@ -204,8 +229,13 @@ public final class SharedFixtures {
     void build(Path output) throws IOException;
   }
 
-  private static Path buildOnce(Path folder, String marker, FolderBuilder builder) {
-    if (Files.isRegularFile(folder.resolve(marker))) {
+  /**
+   * {@code folder}, built by {@code builder} unless it has {@code marker} and was built from the current
+   * contents of {@code sources} (files or folders, relative to the project folder).
+   */
+  private static Path buildOnce(Path folder, String marker, List<String> sources, FolderBuilder builder) {
+    String fingerprint = fingerprint(sources);
+    if (isBuilt(folder, marker, fingerprint)) {
       return folder;
     }
     synchronized (JVM_LOCK) {
@@ -215,9 +245,12 @@ public final class SharedFixtures {
         try (FileChannel channel =
                 FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock = channel.lock()) {
-          if (!Files.isRegularFile(folder.resolve(marker))) {
-            deleteRecursively(folder); // a half-built folder from an interrupted run
+          if (!isBuilt(folder, marker, fingerprint)) {
+            deleteRecursively(folder); // a half-built folder, or one built from other sources
             builder.build(folder);
+            if (Files.isRegularFile(folder.resolve(marker))) {
+              Files.writeString(folder.resolve(SOURCES_FINGERPRINT_FILE), fingerprint);
+            }
           }
         }
       } catch (IOException e) {
@@ -229,6 +262,34 @@ public final class SharedFixtures {
           "Cannot build test fixture " + folder + ": no " + marker + " after building it");
     }
     return folder;
+  }
+
+  private static boolean isBuilt(Path folder, String marker, String fingerprint) {
+    try {
+      Path recorded = folder.resolve(SOURCES_FINGERPRINT_FILE);
+      return Files.isRegularFile(folder.resolve(marker))
+          && Files.isRegularFile(recorded)
+          && Files.readString(recorded).equals(fingerprint);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** sha256 over the relative path and sha256 of every file under {@code sources}, in path order. */
+  private static String fingerprint(List<String> sources) {
+    Path project = projectDir();
+    StringBuilder listing = new StringBuilder();
+    for (String source : sources) {
+      try (Stream<Path> walk = Files.walk(project.resolve(source))) {
+        for (Path file : walk.filter(Files::isRegularFile)
+            .filter(f -> !f.toString().contains("__pycache__")).sorted().toList()) {
+          listing.append(project.relativize(file)).append(' ').append(Sha256.of(file)).append('\n');
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot fingerprint test fixture sources " + source, e);
+      }
+    }
+    return Sha256.of(listing.toString());
   }
 
   private static String runCommand(List<String> command, String stdin, long timeoutMinutes) {
