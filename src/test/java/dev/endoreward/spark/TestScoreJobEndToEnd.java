@@ -12,7 +12,6 @@ import dev.endoreward.spark.config.ScoreConfig;
 import dev.endoreward.testing.DuckDb;
 import dev.endoreward.testing.ScoreOutput;
 import dev.endoreward.testing.PairRows;
-import dev.endoreward.testing.PreferenceData;
 import dev.endoreward.testing.SharedFixtures;
 import dev.endoreward.testing.SparkTestBase;
 import dev.endoreward.testing.Tolerances;
@@ -40,12 +39,7 @@ class TestScoreJobEndToEnd extends SparkTestBase {
 
   @BeforeAll
   static void scoreOnce() throws IOException {
-    inputRows = new PairRows();
-    int n = 0;
-    for (PreferenceData.Comparison c : PreferenceData.hhRlhf(10)) {
-      inputRows.add("hh-" + n++, c.prompt(), c.chosen());
-      inputRows.add("hh-" + n++, c.prompt(), c.rejected());
-    }
+    inputRows = PairRows.hhRlhf(10);
     inputRows.add("null-prompt", null, " fine");
     inputRows.add("null-response", "Hello", null);
     inputRows.add("empty-response", "Hello", "");

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.endoreward.spark.config.ScoreConfig;
 import dev.endoreward.testing.DuckDb;
 import dev.endoreward.testing.PairRows;
-import dev.endoreward.testing.PreferenceData;
 import dev.endoreward.testing.S3ProxyServer;
 import dev.endoreward.testing.ScoreOutput;
 import dev.endoreward.testing.SharedFixtures;
@@ -61,12 +60,7 @@ class TestScoreJobOnS3 extends SparkTestBase {
     s3.createBucket(BUCKET);
     pointS3aAtTheServer();
 
-    inputRows = new PairRows();
-    int n = 0;
-    for (PreferenceData.Comparison c : PreferenceData.hhRlhf(5)) {
-      inputRows.add("hh-" + n++, c.prompt(), c.chosen());
-      inputRows.add("hh-" + n++, c.prompt(), c.rejected());
-    }
+    inputRows = PairRows.hhRlhf(5);
     inputRows.add("null-response", "Hello", null);
     s3.putObject(BUCKET, "in/pairs.jsonl", inputRows.toJsonLines().getBytes(StandardCharsets.UTF_8));
 
