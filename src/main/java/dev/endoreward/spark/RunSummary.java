@@ -47,7 +47,7 @@ public record RunSummary(
   public String describe() {
     Attempt last = lastAttempt();
     return String.format(
-        "Scored %,d of %,d rows (%,d rejected: %s) in run %s: %,d units, %,d of them committed by this attempt"
+        "Scored %,d of %,d rows (%,d rejected: %s) in run %s (%,d unit(s), %,d committed by this attempt)"
             + " in %.1f s, %,.0f tokens/s, %.1f%% padding.%n"
             + "Output: %s/scored, %s/rejected, %s/_summary.json; %s/_SUCCESS marks it complete",
         rowsScored, rowsIn, rowsRejected, rejectedByReason, runId, units, last.unitsCommitted(), last.wallSeconds(),
