@@ -13,6 +13,8 @@ import dev.endoreward.testing.ScoreOutput;
 import dev.endoreward.testing.SharedFixtures;
 import dev.endoreward.testing.SparkTestBase;
 import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.AfterAll;
@@ -31,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The score job reading its input from and writing its output to {@code s3a://}, against a real
  * S3-compatible server (s3proxy) on loopback, with each unit committed by the S3A magic committer through
- * {@code spark-hadoop-cloud}, set up as README's "Operations" says. The input is uploaded, and the output
+ * {@code spark-hadoop-cloud}, set up as {@code conf/spark-k8s.conf} sets it up. The input is uploaded, and the output
  * checked, with the AWS SDK's own client, so both directions go through s3a only inside the job.
  */
 class TestScoreJobOnS3 extends SparkTestBase {
@@ -41,13 +44,8 @@ class TestScoreJobOnS3 extends SparkTestBase {
 
   @TempDir static Path temp;
   private static S3ProxyServer s3;
-  /** The Spark settings of README's "Operations" for the S3A magic committer, without their spark.hadoop. keys. */
-  private static final Map<String, String> COMMITTER_SQL_SETTINGS = Map.of(
-      "spark.sql.sources.commitProtocolClass", "org.apache.spark.internal.io.cloud.PathOutputCommitProtocol",
-      "spark.sql.parquet.output.committer.class", "org.apache.spark.internal.io.cloud.BindingParquetOutputCommitter");
-  private static final Map<String, String> COMMITTER_HADOOP_SETTINGS = Map.of(
-      "fs.s3a.committer.name", "magic",
-      "mapreduce.outputcommitter.factory.scheme.s3a", "org.apache.hadoop.fs.s3a.commit.S3ACommitterFactory");
+  /** The S3A committer settings of the shipped Kubernetes example, the ones README's "Operations" gives. */
+  private static final Map<String, String> COMMITTER_SETTINGS = committerSettings();
   private static final Map<String, String> hadoopSettingsBefore = new HashMap<>();
   private static PairRows inputRows;
   private static Map<String, String> configValues;
@@ -80,7 +78,7 @@ class TestScoreJobOnS3 extends SparkTestBase {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     // The file system cache outlives this class's Spark session; drop the instance bound to this server.
     FileSystem.get(URI.create("s3a://" + BUCKET + "/"), conf).close();
-    COMMITTER_SQL_SETTINGS.keySet().forEach(spark.conf()::unset);
+    COMMITTER_SETTINGS.keySet().stream().filter(key -> key.startsWith("spark.sql.")).forEach(spark.conf()::unset);
     for (Map.Entry<String, String> before : hadoopSettingsBefore.entrySet()) {
       if (before.getValue() == null) {
         conf.unset(before.getKey());
@@ -93,13 +91,33 @@ class TestScoreJobOnS3 extends SparkTestBase {
 
   private static void pointS3aAtTheServer() {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    COMMITTER_SQL_SETTINGS.forEach(spark.conf()::set);
     Map<String, String> settings = new HashMap<>(s3.s3aSettings());
-    settings.putAll(COMMITTER_HADOOP_SETTINGS);
+    COMMITTER_SETTINGS.forEach((key, value) -> {
+      if (key.startsWith("spark.hadoop.")) {
+        settings.put(key.substring("spark.hadoop.".length()), value);
+      } else {
+        spark.conf().set(key, value);
+      }
+    });
     for (Map.Entry<String, String> setting : settings.entrySet()) {
       hadoopSettingsBefore.put(setting.getKey(), conf.get(setting.getKey()));
       conf.set(setting.getKey(), setting.getValue());
     }
+  }
+
+  private static Map<String, String> committerSettings() {
+    Properties conf = new Properties();
+    try (Reader in = Files.newBufferedReader(SharedFixtures.projectDir().resolve("conf/spark-k8s.conf"))) {
+      conf.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Map<String, String> settings = new HashMap<>();
+    for (String key : List.of("spark.sql.sources.commitProtocolClass", "spark.sql.parquet.output.committer.class",
+        "spark.hadoop.mapreduce.outputcommitter.factory.scheme.s3a", "spark.hadoop.fs.s3a.committer.name")) {
+      settings.put(key, conf.getProperty(key));
+    }
+    return settings;
   }
 
   /** Copies every object under {@code prefix} to a local folder, keeping the keys as paths. */
