@@ -100,6 +100,11 @@ final class OutputFolder {
     return ids;
   }
 
+  /** @throws IllegalArgumentException when the summary is missing or unreadable */
+  FolderSummary readSummary() {
+    return readJson(new Path(root, SUMMARY), FolderSummary.class);
+  }
+
   /** @throws IllegalArgumentException when the record is missing or unreadable */
   RunRecord readRun(String runId) {
     return readJson(runFile(runId, "run.json"), RunRecord.class);

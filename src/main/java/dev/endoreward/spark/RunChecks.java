@@ -39,7 +39,8 @@ final class RunChecks {
   }
 
   /**
-   * The run to resume: the folder's last, incomplete run, if {@code current} would score it the same way.
+   * The run to resume: the folder's incomplete run ({@link #runToResume}), if {@code current} would score it
+   * the same way.
    *
    * @throws IllegalArgumentException "Cannot resume &lt;dir&gt;: &lt;what changed&gt;"
    */
@@ -52,14 +53,9 @@ final class RunChecks {
       throw new IllegalArgumentException(refusal + "it is complete (it has " + OutputFolder.SUCCESS
           + "); start a new run with output.mode=overwrite or output.mode=append");
     }
-    List<String> runs = folder.runIds();
-    if (runs.isEmpty()) {
-      throw new IllegalArgumentException(refusal + "it holds no run record (" + OutputFolder.RUNS
-          + "/), so no run started there; score it again with output.mode=overwrite");
-    }
     RunRecord run;
     try {
-      run = folder.readRun(runs.get(runs.size() - 1));
+      run = folder.readRun(runToResume(folder));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(refusal + e.getMessage() + "; score it again with output.mode=overwrite", e);
     }
@@ -73,6 +69,34 @@ final class RunChecks {
     }
     if (changed != null) {
       throw new IllegalArgumentException(refusal + changed + " (run " + run.runId() + ")");
+    }
+    return run;
+  }
+
+  /**
+   * The run the summary says is in progress; when it names none, the last run, whose units all committed but
+   * whose {@code _SUCCESS} was not written. A run that was named but has no record had not started when the
+   * job stopped: an overwrite may then have deleted the earlier runs only in part, so nothing there can be
+   * finished.
+   *
+   * @throws IllegalArgumentException with the reason after "Cannot resume &lt;dir&gt;: "
+   */
+  private static String runToResume(OutputFolder folder) {
+    FolderSummary summary;
+    try {
+      summary = folder.readSummary();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("it has no readable " + OutputFolder.SUMMARY + ", so no run started there",
+          e);
+    }
+    List<String> runs = folder.runIds();
+    if (summary.inProgress() == null && runs.isEmpty()) {
+      throw new IllegalArgumentException("it holds no run record (" + OutputFolder.RUNS + "/)");
+    }
+    String run = summary.inProgress() == null ? runs.get(runs.size() - 1) : summary.inProgress();
+    if (!runs.contains(run)) {
+      throw new IllegalArgumentException("its run " + run + " had not started when the job stopped (it has no"
+          + " record)");
     }
     return run;
   }

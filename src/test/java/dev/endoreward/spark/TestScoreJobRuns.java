@@ -345,6 +345,25 @@ class TestScoreJobRuns extends SparkTestBase {
   }
 
   @Test
+  void resumeRefusesAnOverwriteThatStoppedBeforeItsRunStarted() {
+    Path input = writeInput(temp.resolve("in.jsonl"), rows(20, 1));
+    Path output = temp.resolve("out");
+    ScoreConfig config = config(input, output, "output.mode", "overwrite");
+    run(config);
+    // As an overwrite leaves the folder when the driver dies while it deletes the earlier runs.
+    OutputFolder folder = OutputFolder.open(spark.sparkContext().hadoopConfiguration(), output.toString());
+    folder.begin(new FolderSummary(output.toString(), false, "20991231T000000Z-000000", List.of()));
+
+    assertThatThrownBy(() -> run(ScoreConfig.fromMap(withResume(config))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Cannot resume " + output + ": its run 20991231T000000Z-000000 had not started when the job"
+            + " stopped (it has no record); score it again with output.mode=overwrite");
+    assertThat(output.resolve("_SUCCESS")).doesNotExist();
+    run(config);
+    assertThat(output.resolve("_SUCCESS")).exists();
+  }
+
+  @Test
   void appendAddsARunBesideTheFirstAndTheSummaryListsBoth() throws IOException {
     PairRows first = rows(50, 11);
     PairRows second = new PairRows();
