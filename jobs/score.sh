@@ -2,8 +2,9 @@
 # Scores prompt/response pairs on this machine with Spark in local mode (or against the master in
 # SPARK_MASTER), straight from the build folder:
 #
-#   jobs/score.sh --model <artefact dir> --input <path> --output <dir> [--conf <file>] [--set key=value ...]
+#   jobs/score.sh --model <artefact dir> --input <path> --output <dir> [--conf <file>] [--set key=value ...] [--resume]
 #
+# --resume continues the output folder's incomplete run (see "Operations" in README.md).
 # Environment:
 #   SPARK_MASTER          Spark master URL (default local[*]). Local masters bind Spark to 127.0.0.1.
 #   ENDOREWARD_JAVA_OPTS  extra JVM options, split on whitespace, e.g. "-Xmx16g -Dspark.sql.shuffle.partitions=8".

@@ -69,7 +69,7 @@ def score_report(folder):
     engine = read(folder, "engine.json")
     engine_process = read(folder, "engine.process.json")
     engine_tps = engine["tokens_per_second"]
-    summaries = {name: read(folder, os.path.join(name, "_summary.json")) for name in SCORE_RUNS}
+    summaries = {name: run_summary(read(folder, os.path.join(name, "_summary.json"))) for name in SCORE_RUNS}
     processes = {name: read(folder, name + ".process.json") for name in SCORE_RUNS}
     print()
     print(f"Engine alone on the 10x pairs: {engine['scorers']} scorer threads x {engine['threads']} intra-op"
@@ -109,6 +109,12 @@ def score_report(folder):
           f" {summaries['memory-1x']['config']['batch.max-tokens']}): {rss_1x / 1024:,.0f} MiB at 1x"
           f" ({summaries['memory-1x']['rows_in']:,} rows), {rss_10x / 1024:,.0f} MiB at 10x"
           f" ({summaries['memory-10x']['rows_in']:,} rows): {rss_10x / rss_1x:.2f}x")
+
+
+def run_summary(folder_summary):
+    """The only run of a score job's _summary.json, with the figures of its last attempt beside its counts."""
+    (run,) = folder_summary["runs"]
+    return {**run, **run["attempts"][-1]}
 
 
 def verdict(met):

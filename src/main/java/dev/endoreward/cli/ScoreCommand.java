@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code score}: validates the configuration on the driver, and only then opens Spark and runs the job.
  * Configuration layers, each overriding the one before: the keys' defaults, the properties file, the
- * {@code --set} assignments, then {@code --model}, {@code --input} and {@code --output}. A bad
+ * {@code --set} assignments, then {@code --model}, {@code --input}, {@code --output} and {@code --resume}. A bad
  * configuration, or an {@link IllegalArgumentException} from the job's checks before scoring, exits
  * with {@link ExitCodes#CONFIG_ERROR}; any other failure with {@link ExitCodes#RUNTIME_FAILURE}.
  */
@@ -37,6 +37,11 @@ final class ScoreCommand implements Callable<Integer> {
 
   @Option(names = "--output", paramLabel = "DIR", description = "Output folder (sets output.path).")
   private String output;
+
+  @Option(names = "--resume",
+      description = "Continues the incomplete run in the output folder, re-scoring only its uncommitted units"
+          + " (sets output.resume); the settings, model and input must be those it started with.")
+  private boolean resume;
 
   @Option(names = "--conf", paramLabel = "FILE",
       description = "Properties file of job settings (default: conf/score.properties when present).")
@@ -100,6 +105,7 @@ final class ScoreCommand implements Callable<Integer> {
         .with(ScoreKeys.MODEL_PATH, model)
         .with(ScoreKeys.INPUT_PATH, input)
         .with(ScoreKeys.OUTPUT_PATH, output)
+        .with(ScoreKeys.OUTPUT_RESUME, resume ? "true" : null)
         .build();
   }
 }

@@ -13,6 +13,8 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Scorers on the executor-wide engine, on the device Spark assigned to the task. When the job requested
@@ -21,6 +23,7 @@ import org.apache.spark.resource.ResourceInformation;
  * taking all of them.
  */
 final class EngineScorerFactory implements ScorerFactory {
+  private static final Logger LOG = LoggerFactory.getLogger(EngineScorerFactory.class);
   private static final String GPU = "gpu";
   private static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
   private static final String INTEROP_THREADS_PROPERTY = "ai.djl.pytorch.num_interop_threads";
@@ -46,6 +49,9 @@ final class EngineScorerFactory implements ScorerFactory {
     EngineCache.Lease lease = EngineCache.acquire(options);
     if (lease.loadedNow()) {
       metrics.modelLoads.add(1);
+      // One line per load in the executor's log: what operators (and the cluster test) count.
+      LOG.info("endoreward loaded the model {} on {} in executor {}", options.artefactDir(), options.device(),
+          SparkEnv.get().executorId());
     }
     return lease.engine().newScorer();
   }

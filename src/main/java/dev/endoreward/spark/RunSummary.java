@@ -1,64 +1,56 @@
 package dev.endoreward.spark;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import java.util.List;
 import java.util.Map;
 
 /**
- * What one {@code score} run did, written to {@code _summary.json}. Row counts are exact even when Spark
- * retried tasks: {@code rows_in} counts the input, and the outcome counts count the run's persisted result,
- * independently of each other, so {@code rows_in = rows_scored + rows_rejected} is a check, not a
- * definition. Token counts come from accumulators.
+ * What one finished {@code score} run holds, as {@code _summary.json} lists it. Every count is read back
+ * from the run's committed output, so it is exact whatever Spark retried or a resume re-scored;
+ * {@code rows_in} counts the input when the run started, independently, and
+ * {@code rows_in = rows_scored + rows_rejected} is checked before the run is marked complete. How the work
+ * went (time, model loads, padding) is per attempt.
  *
- * @param outputPath the run's output folder
- * @param rowsIn input rows read
- * @param rowsScored rows scored, as written to {@code scored/}
- * @param rowsRejected rows rejected, as written to {@code rejected/}
+ * @param runId the run's id: its rows are under {@code scored/run_id=<id>/} and {@code rejected/run_id=<id>/}
+ * @param outputPath the output folder
+ * @param units the units the input was split into
+ * @param rowsIn input rows
+ * @param rowsScored rows in {@code scored/}
+ * @param rowsRejected rows in {@code rejected/}
  * @param rejectedByReason rejected rows by {@code reject_reason}
- * @param promptTokens prompt tokens of scored rows
- * @param responseTokens response tokens of scored rows
- * @param paddedTokens pad positions computed and ignored
- * @param paddingFraction padded / (prompt + response + padded)
- * @param wallSeconds the run's wall time
- * @param tokensPerSecond scored tokens (prompt + response) per wall second
- * @param modelLoads models loaded by executors during the run
+ * @param promptTokens prompt tokens of the scored rows
+ * @param responseTokens response tokens of the scored rows
+ * @param attempts the first attempt and every resume, in order
  * @param provenance model, tokenizer, template and config fingerprints, reward options, version
  * @param config every configuration key with its value
  */
 public record RunSummary(
+    @JsonProperty("run_id") String runId,
     @JsonProperty("output_path") String outputPath,
+    @JsonProperty("units") int units,
     @JsonProperty("rows_in") long rowsIn,
     @JsonProperty("rows_scored") long rowsScored,
     @JsonProperty("rows_rejected") long rowsRejected,
     @JsonProperty("rejected_by_reason") Map<String, Long> rejectedByReason,
     @JsonProperty("prompt_tokens") long promptTokens,
     @JsonProperty("response_tokens") long responseTokens,
-    @JsonProperty("padded_tokens") long paddedTokens,
-    @JsonProperty("padding_fraction") double paddingFraction,
-    @JsonProperty("wall_seconds") double wallSeconds,
-    @JsonProperty("tokens_per_second") double tokensPerSecond,
-    @JsonProperty("model_loads") long modelLoads,
+    @JsonProperty("attempts") List<Attempt> attempts,
     @JsonProperty("provenance") Map<String, String> provenance,
     @JsonProperty("config") Map<String, String> config) {
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-  public String toJson() {
-    try {
-      return JSON.writeValueAsString(this);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("Cannot serialise the run summary", e);
-    }
+  /** The attempt that finished the run. */
+  public Attempt lastAttempt() {
+    return attempts.get(attempts.size() - 1);
   }
 
   /** A few lines for the console. */
   public String describe() {
+    Attempt last = lastAttempt();
     return String.format(
-        "Scored %,d of %,d rows (%,d rejected: %s) in %.1f s, %,.0f tokens/s, %.1f%% padding.%n"
-            + "Output: %s/scored, %s/rejected, %s/_summary.json",
-        rowsScored, rowsIn, rowsRejected, rejectedByReason, wallSeconds, tokensPerSecond, 100 * paddingFraction,
-        outputPath, outputPath, outputPath);
+        "Scored %,d of %,d rows (%,d rejected: %s) in run %s (%,d unit(s), %,d committed by this attempt)"
+            + " in %.1f s, %,.0f tokens/s, %.1f%% padding.%n"
+            + "Output: %s/scored, %s/rejected, %s/_summary.json; %s/_SUCCESS marks it complete",
+        rowsScored, rowsIn, rowsRejected, rejectedByReason, runId, units, last.unitsCommitted(), last.wallSeconds(),
+        last.tokensPerSecond(), 100 * last.paddingFraction(), outputPath, outputPath, outputPath, outputPath);
   }
 }

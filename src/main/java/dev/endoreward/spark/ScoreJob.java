@@ -1,24 +1,28 @@
 package dev.endoreward.spark;
 
-import dev.endoreward.reward.RejectReason;
+import dev.endoreward.spark.config.OutputMode;
 import dev.endoreward.spark.config.ScoreConfig;
-import java.util.LinkedHashMap;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
-import org.apache.spark.storage.StorageLevel;
 
 /**
- * The {@code score} job: checks everything it can on the driver, then scores the input across the
- * executors and writes scored rows, rejected rows and a run summary.
+ * The {@code score} job: checks everything it can on the driver, then scores the input unit by unit and
+ * commits each unit's scored and rejected rows, and marks the output folder complete once every unit is.
  *
- * <p>Each partition streams through {@link PartitionScorer} on the executor's shared engine. The
- * combined result is persisted once and projected onto the two outputs, so every row is scored once
- * and lands in exactly one of them.
+ * <p>A run is the unit of truth. It has an id and a record in the folder, and splits its input into units
+ * by id ({@link UnitPlan}); each unit is scored by {@link PartitionScorer} on the executor's shared engine
+ * and written through Spark's output commit protocol ({@link UnitRunner}). A killed run is continued with
+ * {@code output.resume} ({@code --resume}), which re-scores only the units that had not committed. The
+ * summary counts the committed rows ({@link RunTally}); {@code _SUCCESS} is written last
+ * ({@link OutputFolder}).
  */
 public final class ScoreJob {
   private ScoreJob() {}
@@ -27,7 +31,7 @@ public final class ScoreJob {
    * Runs the job on {@code spark}.
    *
    * @throws IllegalArgumentException "Cannot ..." for a problem found on the driver before any executor
-   *     work: the model artefact, tokenizer or template, the input schema, or the output policy
+   *     work: the model artefact, tokenizer or template, the input schema, or the output folder
    */
   public static RunSummary run(SparkSession spark, ScoreConfig config) {
     return run(spark, config, EndogenousRewardScorer.fromConfig(config));
@@ -37,66 +41,57 @@ public final class ScoreJob {
   static RunSummary run(SparkSession spark, ScoreConfig config, EndogenousRewardScorer scorer) {
     long start = System.nanoTime();
     SparkContext context = spark.sparkContext();
+    Configuration hadoop = context.hadoopConfiguration();
+    OutputFolder folder = OutputFolder.open(hadoop, config.output().path());
+    RunChecks.checkWritable(folder, config.output().mode() == OutputMode.ERROR_IF_EXISTS && !config.output().resume());
 
-    OutputWriter writer = new OutputWriter(spark, config.output().path(), config.output().mode());
-    writer.checkPolicy();
-    Dataset<Row> read = InputReader.open(spark, config.input());
-    Dataset<Row> input = config.job().partitions() > 0 ? read.repartition(config.job().partitions()) : read;
+    Dataset<Row> input = InputReader.open(spark, config.input());
     ScoreMetrics metrics = new ScoreMetrics(context);
-    Dataset<Row> combined = scorer.score(input, metrics).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> combined = scorer.score(input, metrics); // lazy: checks the schema and gives the output columns
+    RunIdentity identity = new RunIdentity(InputFile.of(input, hadoop), scorer.provenance(), config.asMap(),
+        RunRecord.columns(scorer.scoredRows(combined).schema()), RunRecord.columns(scorer.rejectedRows(combined).schema()));
 
     String what = "endoreward score " + config.input().path() + " with " + config.engine().artefactDir();
-    ProgressReporter progress = null;
+    context.setJobDescription(what + ": counting input rows");
+    RunRecord run;
     try {
-      context.setJobDescription(what + ": counting input rows");
-      long rowsIn = read.count(); // before any repartitioning, which a count need not shuffle for
-      if (config.job().progress() && context.isLocal()) {
-        progress = new ProgressReporter(metrics, rowsIn, System.err);
-        progress.start();
-      }
-      context.setJobDescription(what + ": scoring and writing " + writer.path(OutputWriter.SCORED));
-      writer.write(scorer.scoredRows(combined), OutputWriter.SCORED);
-      context.setJobDescription(what + ": writing " + writer.path(OutputWriter.REJECTED));
-      writer.write(scorer.rejectedRows(combined), OutputWriter.REJECTED);
-      context.setJobDescription(what + ": counting outcomes");
-      Map<String, Long> outcomes = countOutcomes(combined);
-      RunSummary summary = summarise(config, metrics, rowsIn, outcomes, scorer.provenance(),
-          (System.nanoTime() - start) / 1e9);
-      writer.writeSummary(summary.toJson());
-      return summary;
+      run = RunStart.start(folder, config.output(), config.job(), identity, input::count, Instant.now());
+    } finally {
+      context.setJobDescription(null);
+    }
+    int attemptNumber = folder.attempts(run.runId()).size() + 1;
+    Attempt attempt = Attempt.started(attemptNumber, Instant.now().toString());
+    folder.writeAttempt(run.runId(), attempt);
+
+    Map<Integer, Integer> committed = folder.committedUnits(run.runId());
+    folder.deleteUncommittedUnits(run.runId(), committed);
+    List<Integer> pending = IntStream.range(0, run.unitCount()).filter(u -> !committed.containsKey(u)).boxed().toList();
+    ProgressReporter progress = null;
+    if (config.job().progress() && context.isLocal()) {
+      // Units are about equal in size, so the pending units hold about this share of the input.
+      progress = new ProgressReporter(metrics, Math.round((double) run.rowsIn() * pending.size() / run.unitCount()),
+          System.err);
+      progress.start();
+    }
+    try {
+      UnitSplit split = new UnitSplit(input, config.input().columns().id(), run.plan(), Set.copyOf(pending));
+      new UnitRunner(context, scorer, metrics, folder, run, attemptNumber, split, what + " into run " + run.runId())
+          .run(pending, 2 * Math.max(1, context.defaultParallelism()));
     } finally {
       if (progress != null) {
         progress.close();
       }
+    }
+
+    folder.writeAttempt(run.runId(), attempt.finished(metrics, (System.nanoTime() - start) / 1e9));
+    context.setJobDescription(what + ": counting the committed rows of run " + run.runId());
+    try {
+      RunSummary summary = RunTally.summarise(spark, folder, run);
+      folder.writeRunSummary(summary);
+      folder.finish(new FolderSummary(folder.path(), true, null, RunStart.finishedRuns(folder, null)));
+      return summary;
+    } finally {
       context.setJobDescription(null);
-      combined.unpersist();
     }
-  }
-
-  /** Rows of this run by outcome: "SCORED" or a reject reason. Exact, from the persisted result. */
-  private static Map<String, Long> countOutcomes(Dataset<Row> combined) {
-    Map<String, Long> counts = new TreeMap<>();
-    for (Row row : combined.groupBy(functions.coalesce(functions.col(OutputColumns.REJECT_REASON),
-        functions.lit("SCORED"))).count().collectAsList()) {
-      counts.put(row.getString(0), row.getLong(1));
-    }
-    return counts;
-  }
-
-  private static RunSummary summarise(ScoreConfig config, ScoreMetrics metrics, long rowsIn,
-      Map<String, Long> outcomes, Map<String, String> provenance, double wallSeconds) {
-    Map<String, Long> rejected = new LinkedHashMap<>();
-    for (RejectReason reason : RejectReason.values()) {
-      rejected.put(reason.name(), outcomes.getOrDefault(reason.name(), 0L));
-    }
-    long scored = outcomes.getOrDefault("SCORED", 0L);
-    long rejectedTotal = rejected.values().stream().mapToLong(Long::longValue).sum();
-    long prompt = metrics.promptTokens.value();
-    long response = metrics.responseTokens.value();
-    long padded = metrics.paddedTokens.value();
-    long computed = prompt + response + padded;
-    return new RunSummary(config.output().path(), rowsIn, scored, rejectedTotal, rejected, prompt,
-        response, padded, computed == 0 ? 0 : (double) padded / computed, wallSeconds,
-        (prompt + response) / Math.max(wallSeconds, 1e-9), metrics.modelLoads.value(), provenance, config.asMap());
   }
 }

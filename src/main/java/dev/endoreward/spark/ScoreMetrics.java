@@ -8,10 +8,10 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * The job's Spark accumulators: rows, tokens, rejects by reason and model loads. They drive the progress
- * line and the token figures of the run summary. Accumulators updated in transformations can count a
- * retried task twice, so the summary's row counts come from counting the input and the run's persisted
- * result instead.
+ * One attempt's Spark accumulators: rows, tokens, rejects by reason and model loads. They drive the progress
+ * line and the attempt's work figures ({@link Attempt}). Accumulators updated in transformations count a
+ * retried task twice, so no count of the run's results comes from them: {@link RunTally} reads those back
+ * from the committed output.
  */
 final class ScoreMetrics implements Serializable {
   final LongAccumulator rowsScored;

@@ -5,10 +5,10 @@ import java.util.Map;
 import java.util.Set;
 
 /** {@code --name value} command-line options of a benchmark main, with defaults and no unknown names. */
-final class BenchArgs {
+public final class BenchArgs {
   private final Map<String, String> values = new HashMap<>();
 
-  BenchArgs(String[] args, Set<String> known) {
+  public BenchArgs(String[] args, Set<String> known) {
     if (args.length % 2 != 0) {
       throw new IllegalArgumentException("Cannot parse the arguments: expected --name value pairs, got "
           + String.join(" ", args));
@@ -31,11 +31,11 @@ final class BenchArgs {
     return value;
   }
 
-  String text(String name, String defaultValue) {
+  public String text(String name, String defaultValue) {
     return values.getOrDefault(name, defaultValue);
   }
 
-  int integer(String name, int defaultValue) {
+  public int integer(String name, int defaultValue) {
     String value = values.get(name);
     try {
       return value == null ? defaultValue : Integer.parseInt(value);

@@ -2,6 +2,7 @@ package dev.endoreward.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.endoreward.spark.Attempt;
 import dev.endoreward.spark.RunSummary;
 import dev.endoreward.spark.config.ScoreConfig;
 import java.io.IOException;
@@ -67,6 +68,17 @@ class TestScoreCommand {
     assertThat(runs.get(0).engine().artefactDir()).isEqualTo("/models/m");
     assertThat(runs.get(0).input().path()).isEqualTo("in.jsonl");
     assertThat(runs.get(0).output().path()).isEqualTo("out");
+  }
+
+  @Test
+  void resumeFlagSetsOutputResumeAndItsAbsenceLeavesTheFile() throws IOException {
+    Path conf = properties("job.properties", "output.resume=true\n");
+
+    execute("score", "--model", "/m", "--input", "/i", "--output", "/o");
+    execute("score", "--model", "/m", "--input", "/i", "--output", "/o", "--resume");
+    execute("score", "--conf", conf.toString(), "--model", "/m", "--input", "/i", "--output", "/o");
+
+    assertThat(runs).extracting(config -> config.output().resume()).containsExactly(false, true, true);
   }
 
   @Test
@@ -256,6 +268,7 @@ class TestScoreCommand {
 
   private RunSummary record(ScoreConfig config) {
     runs.add(config);
-    return new RunSummary(config.output().path(), 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, 0, Map.of(), config.asMap());
+    return new RunSummary("run", config.output().path(), 1, 0, 0, 0, Map.of(), 0, 0,
+        List.of(new Attempt(1, "now", true, 0, 1, 0, 0, 0, 0, 0)), Map.of(), config.asMap());
   }
 }

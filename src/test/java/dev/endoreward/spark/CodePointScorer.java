@@ -6,11 +6,15 @@ import dev.endoreward.batch.ScoringStats;
 import dev.endoreward.reward.Outcome;
 import dev.endoreward.reward.RejectReason;
 import dev.endoreward.reward.SequenceReward;
+import dev.endoreward.spark.config.ScoreConfig;
 import dev.endoreward.text.ChatMessage;
 import dev.endoreward.text.EncodedPair;
 import dev.endoreward.text.PairInput;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A scorer without a model, for tests of the job's plumbing: a token is a code point, response token k
@@ -19,6 +23,22 @@ import java.util.List;
  */
 final class CodePointScorer implements Scorer {
   private final ScoringStats stats = new ScoringStats();
+
+  /**
+   * A configuration for jobs on this scorer: no model, no progress line, then {@code keyValues} as key, value,
+   * key, value ...
+   */
+  static ScoreConfig config(Path input, Path output, String... keyValues) {
+    Map<String, String> values = new HashMap<>();
+    values.put("model.path", "/no/model/needed");
+    values.put("input.path", input.toString());
+    values.put("output.path", output.toString());
+    values.put("job.progress", "false");
+    for (int i = 0; i < keyValues.length; i += 2) {
+      values.put(keyValues[i], keyValues[i + 1]);
+    }
+    return ScoreConfig.fromMap(values);
+  }
 
   /** The opener a job's tasks use; it never loads a model. */
   static ScorerFactory factory() {

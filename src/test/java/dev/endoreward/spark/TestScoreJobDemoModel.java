@@ -8,6 +8,7 @@ import dev.endoreward.batch.ScoredPair;
 import dev.endoreward.engine.RewardEngine;
 import dev.endoreward.spark.config.ScoreConfig;
 import dev.endoreward.testing.DuckDb;
+import dev.endoreward.testing.ScoreOutput;
 import dev.endoreward.testing.SharedFixtures;
 import dev.endoreward.testing.SparkTestBase;
 import dev.endoreward.testing.Tolerances;
@@ -46,7 +47,7 @@ class TestScoreJobDemoModel extends SparkTestBase {
   }
 
   private String glob(String output) {
-    return temp.resolve("out/" + output + "/*.parquet").toString();
+    return ScoreOutput.glob(temp.resolve("out"), output);
   }
 
   /** Whether a response such as "37 + 48 = 85" states the right value, computed here, not by the model. */

@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.endoreward.batch.ScoredPair;
 import dev.endoreward.engine.RewardEngine;
 import dev.endoreward.reward.Outcome;
 import dev.endoreward.spark.config.ScoreConfig;
 import dev.endoreward.testing.DuckDb;
+import dev.endoreward.testing.ScoreOutput;
 import dev.endoreward.testing.PairRows;
-import dev.endoreward.testing.PreferenceData;
 import dev.endoreward.testing.SharedFixtures;
 import dev.endoreward.testing.SparkTestBase;
 import dev.endoreward.testing.Tolerances;
@@ -32,8 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * DuckDB.
  */
 class TestScoreJobEndToEnd extends SparkTestBase {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @TempDir static Path temp;
   private static PairRows inputRows;
   private static ScoreConfig config;
@@ -42,12 +39,7 @@ class TestScoreJobEndToEnd extends SparkTestBase {
 
   @BeforeAll
   static void scoreOnce() throws IOException {
-    inputRows = new PairRows();
-    int n = 0;
-    for (PreferenceData.Comparison c : PreferenceData.hhRlhf(10)) {
-      inputRows.add("hh-" + n++, c.prompt(), c.chosen());
-      inputRows.add("hh-" + n++, c.prompt(), c.rejected());
-    }
+    inputRows = PairRows.hhRlhf(10);
     inputRows.add("null-prompt", null, " fine");
     inputRows.add("null-response", "Hello", null);
     inputRows.add("empty-response", "Hello", "");
@@ -72,11 +64,11 @@ class TestScoreJobEndToEnd extends SparkTestBase {
   }
 
   private static String scoredGlob() {
-    return output.resolve("scored/*.parquet").toString();
+    return ScoreOutput.glob(output, "scored");
   }
 
   private static String rejectedGlob() {
-    return output.resolve("rejected/*.parquet").toString();
+    return ScoreOutput.glob(output, "rejected");
   }
 
   @Test
@@ -88,10 +80,12 @@ class TestScoreJobEndToEnd extends SparkTestBase {
         entry("num_prompt_tokens", "INTEGER"), entry("num_response_tokens", "INTEGER"),
         entry("prompt_truncated", "BOOLEAN"),
         entry("response_token_ids", "INTEGER[]"), entry("token_rewards", "FLOAT[]"),
-        entry("token_logprobs", "FLOAT[]"), entry("prompt_token_ids", "INTEGER[]"));
+        entry("token_logprobs", "FLOAT[]"), entry("prompt_token_ids", "INTEGER[]"),
+        entry("run_id", "VARCHAR"), entry("unit", "BIGINT"));
     assertThat(DuckDb.schema(rejectedGlob())).containsExactly(
         entry("id", "VARCHAR"), entry("prompt", "VARCHAR"), entry("response", "VARCHAR"),
-        entry("reject_reason", "VARCHAR"), entry("reject_detail", "VARCHAR"));
+        entry("reject_reason", "VARCHAR"), entry("reject_detail", "VARCHAR"),
+        entry("run_id", "VARCHAR"), entry("unit", "BIGINT"));
   }
 
   @Test
@@ -149,8 +143,8 @@ class TestScoreJobEndToEnd extends SparkTestBase {
   }
 
   @Test
-  void summaryCountsMatchTheOutput() throws IOException {
-    JsonNode written = JSON.readTree(output.resolve("_summary.json").toFile());
+  void summaryCountsMatchTheOutput() {
+    JsonNode written = ScoreOutput.onlyRun(output);
     long scored = ((Number) DuckDb.query("SELECT count(*) AS n FROM read_parquet('" + scoredGlob() + "')").get(0).get("n")).longValue();
     assertThat(written.get("rows_in").asLong()).isEqualTo(inputRows.byId().size());
     assertThat(written.get("rows_scored").asLong()).isEqualTo(scored);
@@ -161,7 +155,7 @@ class TestScoreJobEndToEnd extends SparkTestBase {
     long responseTokens = ((Number) DuckDb.query("SELECT sum(num_response_tokens) AS n FROM read_parquet('"
         + scoredGlob() + "')").get(0).get("n")).longValue();
     assertThat(written.get("response_tokens").asLong()).isEqualTo(responseTokens);
-    assertThat(written.get("tokens_per_second").asDouble()).isPositive();
+    assertThat(written.get("attempts").get(0).get("tokens_per_second").asDouble()).isPositive();
     assertThat(written.get("provenance").get("model_sha256").asText()).hasSize(64);
     assertThat(written.get("provenance").get("config_sha256").asText()).isEqualTo(config.fingerprint());
     assertThat(summary.rowsScored()).isEqualTo(scored);

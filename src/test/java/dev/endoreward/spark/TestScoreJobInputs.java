@@ -7,6 +7,7 @@ import dev.endoreward.engine.EngineCache;
 import dev.endoreward.engine.RewardEngine;
 import dev.endoreward.spark.config.ScoreConfig;
 import dev.endoreward.testing.DuckDb;
+import dev.endoreward.testing.ScoreOutput;
 import dev.endoreward.testing.SharedFixtures;
 import dev.endoreward.testing.SparkTestBase;
 import dev.endoreward.text.ChatMessage;
@@ -56,7 +57,7 @@ class TestScoreJobInputs extends SparkTestBase {
 
   private Map<String, Map<String, Object>> scoredById() {
     Map<String, Map<String, Object>> rows = new HashMap<>();
-    for (Map<String, Object> row : DuckDb.query("SELECT * FROM read_parquet('" + temp.resolve("out/scored/*.parquet") + "')")) {
+    for (Map<String, Object> row : DuckDb.query("SELECT * FROM read_parquet('" + ScoreOutput.glob(temp.resolve("out"), "scored") + "')")) {
       rows.put(String.valueOf(row.get(row.containsKey("uid") ? "uid" : "id")), row);
     }
     return rows;
@@ -134,7 +135,7 @@ class TestScoreJobInputs extends SparkTestBase {
     RunSummary summary = ScoreJob.run(spark, config(input, settings));
     assertThat(summary.rowsScored()).isEqualTo(48);
     // local[2] is one executor JVM running two task slots over twelve partitions
-    assertThat(summary.modelLoads()).isEqualTo(1);
+    assertThat(summary.lastAttempt().modelLoads()).isEqualTo(1);
     assertThat(EngineCache.loads() - before).isEqualTo(1);
   }
 }

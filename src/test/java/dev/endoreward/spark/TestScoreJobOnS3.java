@@ -8,11 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.endoreward.spark.config.ScoreConfig;
 import dev.endoreward.testing.DuckDb;
 import dev.endoreward.testing.PairRows;
-import dev.endoreward.testing.PreferenceData;
 import dev.endoreward.testing.S3ProxyServer;
+import dev.endoreward.testing.ScoreOutput;
 import dev.endoreward.testing.SharedFixtures;
 import dev.endoreward.testing.SparkTestBase;
 import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.AfterAll;
@@ -30,8 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The score job reading its input from and writing its output to {@code s3a://}, against a real
- * S3-compatible server (s3proxy) on loopback. The input is uploaded, and the output checked, with the AWS
- * SDK's own client, so both directions go through s3a only inside the job.
+ * S3-compatible server (s3proxy) on loopback, with each unit committed by the S3A magic committer through
+ * {@code spark-hadoop-cloud}, set up as {@code conf/spark-k8s.conf} sets it up. The input is uploaded, and the output
+ * checked, with the AWS SDK's own client, so both directions go through s3a only inside the job.
  */
 class TestScoreJobOnS3 extends SparkTestBase {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,6 +44,8 @@ class TestScoreJobOnS3 extends SparkTestBase {
 
   @TempDir static Path temp;
   private static S3ProxyServer s3;
+  /** The S3A committer settings of the shipped Kubernetes example, the ones README's "Operations" gives. */
+  private static final Map<String, String> COMMITTER_SETTINGS = committerSettings();
   private static final Map<String, String> hadoopSettingsBefore = new HashMap<>();
   private static PairRows inputRows;
   private static Map<String, String> configValues;
@@ -52,12 +58,7 @@ class TestScoreJobOnS3 extends SparkTestBase {
     s3.createBucket(BUCKET);
     pointS3aAtTheServer();
 
-    inputRows = new PairRows();
-    int n = 0;
-    for (PreferenceData.Comparison c : PreferenceData.hhRlhf(5)) {
-      inputRows.add("hh-" + n++, c.prompt(), c.chosen());
-      inputRows.add("hh-" + n++, c.prompt(), c.rejected());
-    }
+    inputRows = PairRows.hhRlhf(5);
     inputRows.add("null-response", "Hello", null);
     s3.putObject(BUCKET, "in/pairs.jsonl", inputRows.toJsonLines().getBytes(StandardCharsets.UTF_8));
 
@@ -77,6 +78,7 @@ class TestScoreJobOnS3 extends SparkTestBase {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     // The file system cache outlives this class's Spark session; drop the instance bound to this server.
     FileSystem.get(URI.create("s3a://" + BUCKET + "/"), conf).close();
+    COMMITTER_SETTINGS.keySet().stream().filter(key -> key.startsWith("spark.sql.")).forEach(spark.conf()::unset);
     for (Map.Entry<String, String> before : hadoopSettingsBefore.entrySet()) {
       if (before.getValue() == null) {
         conf.unset(before.getKey());
@@ -89,16 +91,42 @@ class TestScoreJobOnS3 extends SparkTestBase {
 
   private static void pointS3aAtTheServer() {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    for (Map.Entry<String, String> setting : s3.s3aSettings().entrySet()) {
+    Map<String, String> settings = new HashMap<>(s3.s3aSettings());
+    COMMITTER_SETTINGS.forEach((key, value) -> {
+      if (key.startsWith("spark.hadoop.")) {
+        settings.put(key.substring("spark.hadoop.".length()), value);
+      } else {
+        spark.conf().set(key, value);
+      }
+    });
+    for (Map.Entry<String, String> setting : settings.entrySet()) {
       hadoopSettingsBefore.put(setting.getKey(), conf.get(setting.getKey()));
       conf.set(setting.getKey(), setting.getValue());
     }
+  }
+
+  private static Map<String, String> committerSettings() {
+    Properties conf = new Properties();
+    try (Reader in = Files.newBufferedReader(SharedFixtures.projectDir().resolve("conf/spark-k8s.conf"))) {
+      conf.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Map<String, String> settings = new HashMap<>();
+    for (String key : List.of("spark.sql.sources.commitProtocolClass", "spark.sql.parquet.output.committer.class",
+        "spark.hadoop.mapreduce.outputcommitter.factory.scheme.s3a", "spark.hadoop.fs.s3a.committer.name")) {
+      settings.put(key, conf.getProperty(key));
+    }
+    return settings;
   }
 
   /** Copies every object under {@code prefix} to a local folder, keeping the keys as paths. */
   private static Path download(String prefix) throws IOException {
     Path root = Files.createDirectories(temp.resolve("downloaded"));
     for (String key : s3.keys(BUCKET, prefix)) {
+      if (key.endsWith("/")) {
+        continue; // an empty object that marks a folder
+      }
       Path file = root.resolve(key);
       Files.createDirectories(file.getParent());
       Files.write(file, s3.getObject(BUCKET, key));
@@ -107,7 +135,7 @@ class TestScoreJobOnS3 extends SparkTestBase {
   }
 
   private static String parquetGlob(String child) {
-    return downloaded.resolve(child).resolve("*.parquet").toString();
+    return ScoreOutput.glob(downloaded, child);
   }
 
   private static List<Object> ids(String child) {
@@ -117,11 +145,20 @@ class TestScoreJobOnS3 extends SparkTestBase {
   }
 
   @Test
-  void theOutputIsInTheBucket() {
+  void theOutputIsInTheBucketEachUnitCommittedByTheMagicCommitter() throws IOException {
     List<String> keys = s3.keys(BUCKET, "out/");
-    assertThat(keys).contains("out/_summary.json");
-    assertThat(keys).filteredOn(k -> k.startsWith("out/scored/part-") && k.endsWith(".zstd.parquet")).isNotEmpty();
-    assertThat(keys).filteredOn(k -> k.startsWith("out/rejected/part-") && k.endsWith(".zstd.parquet")).isNotEmpty();
+    String unitFolder = "out/scored/run_id=" + summary.runId() + "/unit=";
+    assertThat(keys).contains("out/_SUCCESS", "out/_summary.json", "out/_runs/" + summary.runId() + "/run.json");
+    assertThat(keys).filteredOn(k -> k.startsWith(unitFolder) && k.endsWith(".zstd.parquet")).isNotEmpty();
+    assertThat(keys).filteredOn(k -> k.startsWith("out/rejected/run_id=") && k.endsWith(".zstd.parquet")).isNotEmpty();
+    assertThat(keys).noneMatch(k -> k.contains("__magic") || k.contains("_temporary"));
+    for (String child : List.of("scored", "rejected")) {
+      for (int unit = 0; unit < 2; unit++) {
+        String key = "out/" + child + "/run_id=" + summary.runId() + "/unit=" + unit + "/_SUCCESS";
+        JsonNode success = JSON.readTree(s3.getObject(BUCKET, key));
+        assertThat(success.get("committer").asText()).as(key).isEqualTo("magic");
+      }
+    }
   }
 
   @Test
@@ -146,12 +183,15 @@ class TestScoreJobOnS3 extends SparkTestBase {
 
   @Test
   void sparkReadsTheScoredParquetBackThroughS3a() {
-    assertThat(spark.read().parquet(OUTPUT + "/scored").count()).isEqualTo(ids("scored").size());
+    assertThat(spark.read().parquet(OUTPUT + "/scored").select("id", "run_id", "unit").count())
+        .isEqualTo(ids("scored").size());
   }
 
   @Test
   void summaryInTheBucketCountsTheRun() throws IOException {
-    JsonNode written = JSON.readTree(s3.getObject(BUCKET, "out/_summary.json"));
+    JsonNode folder = JSON.readTree(s3.getObject(BUCKET, "out/_summary.json"));
+    assertThat(folder.get("complete").asBoolean()).isTrue();
+    JsonNode written = folder.get("runs").get(0);
     assertThat(written.get("output_path").asText()).isEqualTo(OUTPUT);
     assertThat(written.get("rows_in").asLong()).isEqualTo(11);
     assertThat(written.get("rows_scored").asLong()).isEqualTo(10);
@@ -170,5 +210,34 @@ class TestScoreJobOnS3 extends SparkTestBase {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("Cannot write to " + OUTPUT + ": it already exists");
     assertThat(s3.getObject(BUCKET, "out/_summary.json")).isEqualTo(summaryBefore);
+  }
+
+  @Test
+  void resumeRescoresAUnitWhoseCommitWasNotRecordedAndDropsWhatItLeft() throws IOException {
+    String output = "s3a://" + BUCKET + "/resumed";
+    Map<String, String> values = new HashMap<>(configValues);
+    values.put("output.path", output);
+    RunSummary first = ScoreJob.run(spark, ScoreConfig.fromMap(values));
+    // As if the driver died after unit 0's writes committed but before its marker: no marker, no _SUCCESS, and
+    // a stray copy of one of its files, which would count its rows twice.
+    String unit0 = "resumed/scored/run_id=" + first.runId() + "/unit=0/";
+    String part = s3.keys(BUCKET, unit0).stream().filter(k -> k.endsWith(".parquet")).findFirst().orElseThrow();
+    s3.putObject(BUCKET, unit0 + "part-stray.zstd.parquet", s3.getObject(BUCKET, part));
+    s3.deleteObject(BUCKET, "resumed/_runs/" + first.runId() + "/units/0-attempt-1");
+    s3.deleteObject(BUCKET, "resumed/_SUCCESS");
+
+    values.put("output.resume", "true");
+    RunSummary resumed = ScoreJob.run(spark, ScoreConfig.fromMap(values));
+
+    assertThat(s3.keys(BUCKET, "resumed/")).contains("resumed/_SUCCESS", "resumed/_runs/" + first.runId()
+        + "/units/0-attempt-2", "resumed/_runs/" + first.runId() + "/units/1-attempt-1")
+        .doesNotContain(unit0 + "part-stray.zstd.parquet");
+    assertThat(resumed.attempts()).extracting(Attempt::unitsCommitted).containsExactly(1, 1);
+    assertThat(List.of(resumed.rowsScored(), resumed.rowsRejected())).isEqualTo(List.of(first.rowsScored(),
+        first.rowsRejected()));
+    List<Object> ids = new ArrayList<>();
+    spark.read().parquet(output + "/scored").select("id").collectAsList().forEach(row -> ids.add(row.get(0)));
+    spark.read().parquet(output + "/rejected").select("id").collectAsList().forEach(row -> ids.add(row.get(0)));
+    assertThat(ids).containsExactlyInAnyOrderElementsOf(inputRows.byId().keySet());
   }
 }

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.endoreward.spark.config.ScoreConfig;
 import dev.endoreward.testing.DuckDb;
+import dev.endoreward.testing.JobRecorder;
 import dev.endoreward.testing.PairRows;
+import dev.endoreward.testing.ScoreOutput;
 import dev.endoreward.testing.SparkTestBase;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,15 +19,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeoutException;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The score job's plumbing on a model-free {@link CodePointScorer}: every row accounted for, columns carried
- * through, rows kept apart, the output policy and the summary. The model itself is tested end to end
- * elsewhere.
+ * through, rows kept apart, the output policy and the summary. Runs, units, resume and append are in
+ * {@link TestScoreJobRuns}; the model itself is tested end to end elsewhere.
  */
 class TestScoreJobPlumbing extends SparkTestBase {
   @TempDir Path temp;
@@ -58,16 +58,8 @@ class TestScoreJobPlumbing extends SparkTestBase {
     return input.writeJsonLines(temp.resolve("pairs.jsonl"));
   }
 
-  private ScoreConfig config(Path input, Path output, String... keyValues) {
-    Map<String, String> values = new HashMap<>();
-    values.put("model.path", "/no/model/needed");
-    values.put("input.path", input.toString());
-    values.put("output.path", output.toString());
-    values.put("job.progress", "false");
-    for (int i = 0; i < keyValues.length; i += 2) {
-      values.put(keyValues[i], keyValues[i + 1]);
-    }
-    return ScoreConfig.fromMap(values);
+  private static ScoreConfig config(Path input, Path output, String... keyValues) {
+    return CodePointScorer.config(input, output, keyValues);
   }
 
   private static RunSummary run(ScoreConfig config) {
@@ -77,7 +69,7 @@ class TestScoreJobPlumbing extends SparkTestBase {
   }
 
   private static List<Map<String, Object>> read(Path output, String child) {
-    return DuckDb.query("SELECT * FROM read_parquet('" + output.resolve(child + "/*.parquet") + "')");
+    return DuckDb.query("SELECT * FROM read_parquet('" + ScoreOutput.glob(output, child) + "')");
   }
 
   private static List<String> ids(List<Map<String, Object>> rows) {
@@ -134,23 +126,23 @@ class TestScoreJobPlumbing extends SparkTestBase {
   }
 
   @Test
-  void eachScoredRowCarriesItsOwnScoresInInputOrder() throws IOException {
+  void eachScoredRowCarriesItsOwnScores() throws IOException {
     addMixedRows(300, 11);
     Path output = temp.resolve("out");
 
-    // One partition and chunks that are sorted and batched: the output must still follow the input.
-    run(config(writeInput(), output, "job.partitions", "1", "batch.max-rows", "5", "batch.chunk-rows", "17",
+    // Chunks that are sorted and batched: every row must still get its own scores.
+    run(config(writeInput(), output, "job.partitions", "3", "batch.max-rows", "5", "batch.chunk-rows", "17",
         "output.prompt-token-ids", "true"));
 
     List<Map<String, Object>> scored = read(output, "scored");
-    List<String> expectedOrder = new ArrayList<>();
+    List<String> expected = new ArrayList<>();
     rows.forEach((id, row) -> {
       String response = row.get("response").isNull() ? null : row.get("response").asText();
       if (!row.get("prompt").isNull() && response != null && !response.isEmpty() && !response.contains("NaN")) {
-        expectedOrder.add(id);
+        expected.add(id);
       }
     });
-    assertThat(ids(scored)).containsExactlyElementsOf(expectedOrder);
+    assertThat(ids(scored)).containsExactlyInAnyOrderElementsOf(expected);
     for (Map<String, Object> row : scored) {
       ObjectNode input = rows.get((String) row.get("id"));
       String prompt = input.get("prompt").asText();
@@ -172,7 +164,7 @@ class TestScoreJobPlumbing extends SparkTestBase {
 
     run(config(writeInput(), output, "output.token-level", "false"));
 
-    Map<String, String> schema = DuckDb.schema(output.resolve("scored/*.parquet").toString());
+    Map<String, String> schema = DuckDb.schema(ScoreOutput.glob(output, "scored"));
     assertThat(schema).containsKeys("id", "prompt", "response", "source", "n", "reward", "reward_mean", "logprob",
         "logprob_mean", "value_prompt", "num_prompt_tokens", "num_response_tokens", "prompt_truncated");
     assertThat(schema).doesNotContainKeys("response_token_ids", "token_rewards", "token_logprobs",
@@ -180,43 +172,14 @@ class TestScoreJobPlumbing extends SparkTestBase {
   }
 
   @Test
-  void overwriteReplacesAnEarlierRunAndAppendAddsToIt() throws IOException {
-    addRow("a", "Hi?", "Hello.");
-    addRow("b", "Hi?", "NaN");
-    Path output = temp.resolve("out");
-    Path input = writeInput();
-    run(config(input, output));
-
-    run(config(input, output, "output.mode", "overwrite"));
-    assertThat(ids(read(output, "scored"))).containsExactly("a");
-    assertThat(ids(read(output, "rejected"))).containsExactly("b");
-
-    RunSummary appended = run(config(input, output, "output.mode", "append"));
-    assertThat(ids(read(output, "scored"))).containsExactly("a", "a");
-    assertThat(ids(read(output, "rejected"))).containsExactly("b", "b");
-    assertThat(appended.rowsIn()).isEqualTo(2); // the summary speaks of this run
-  }
-
-  @Test
   void errorIfExistsRefusesAnExistingOutputBeforeAnyJob() throws IOException, TimeoutException {
     addRow("a", "Hi?", "Hello.");
     Path output = Files.createDirectories(temp.resolve("out"));
-    List<String> jobs = new ArrayList<>();
-    SparkListener listener = new SparkListener() {
-      @Override
-      public void onJobStart(SparkListenerJobStart jobStart) {
-        jobs.add(String.valueOf(jobStart.properties().getProperty("spark.job.description")));
-      }
-    };
-    spark.sparkContext().addSparkListener(listener);
-    try {
+    try (JobRecorder jobs = JobRecorder.start(spark)) {
       assertThatThrownBy(() -> run(config(writeInput(), output)))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageStartingWith("Cannot write to " + output + ": it already exists");
-      spark.sparkContext().listenerBus().waitUntilEmpty();
-      assertThat(jobs).noneMatch(description -> description.startsWith("endoreward"));
-    } finally {
-      spark.sparkContext().removeSparkListener(listener);
+      assertThat(jobs.anyScoreJobStarted()).isFalse();
     }
     try (var files = Files.list(output)) {
       assertThat(files).isEmpty();
@@ -224,7 +187,7 @@ class TestScoreJobPlumbing extends SparkTestBase {
   }
 
   @Test
-  void summaryTokenCountsComeFromTheScorersStatistics() throws IOException {
+  void tokenCountsComeFromTheOutputAndTheAttemptsWorkFromTheScorersStatistics() throws IOException {
     addRow("a", "Hi?", "Hello.");
     addRow("b", "Hey", "Hi");
     Path output = temp.resolve("out");
@@ -233,7 +196,8 @@ class TestScoreJobPlumbing extends SparkTestBase {
 
     assertThat(summary.promptTokens()).isEqualTo(3 + 3);
     assertThat(summary.responseTokens()).isEqualTo(6 + 2);
-    assertThat(summary.paddedTokens()).isEqualTo(2 * 9 - (9 + 5)); // one batch padded to the 9-token row
-    assertThat(summary.modelLoads()).isZero();
+    assertThat(summary.lastAttempt().paddedTokens()).isEqualTo(2 * 9 - (9 + 5)); // one batch padded to the 9-token row
+    assertThat(summary.lastAttempt().tokensComputed()).isEqualTo(3 + 3 + 6 + 2);
+    assertThat(summary.lastAttempt().modelLoads()).isZero();
   }
 }

@@ -18,6 +18,19 @@ public final class PairRows {
 
   private final Map<String, ObjectNode> rows = new LinkedHashMap<>();
 
+  /**
+   * Rows hh-0, hh-1 ... of the first {@code comparisons} HH-RLHF comparisons: each one's chosen response,
+   * then its rejected one, to the same prompt.
+   */
+  public static PairRows hhRlhf(int comparisons) {
+    PairRows rows = new PairRows();
+    for (PreferenceData.Comparison c : PreferenceData.hhRlhf(comparisons)) {
+      rows.add("hh-" + rows.rows.size(), c.prompt(), c.chosen());
+      rows.add("hh-" + rows.rows.size(), c.prompt(), c.rejected());
+    }
+    return rows;
+  }
+
   /** Adds a row with columns id, prompt and response (null writes a JSON null); returns it for more columns. */
   public ObjectNode add(String id, String prompt, String response) {
     ObjectNode row = JSON.createObjectNode();

@@ -126,6 +126,11 @@ public final class S3ProxyServer implements AutoCloseable {
     client.putObject(request -> request.bucket(bucket).key(key), RequestBody.fromBytes(content));
   }
 
+  /** Deletes one object. */
+  public void deleteObject(String bucket, String key) {
+    client.deleteObject(request -> request.bucket(bucket).key(key));
+  }
+
   /** The keys of every object under {@code prefix}, sorted. */
   public List<String> keys(String bucket, String prefix) {
     List<String> keys = new ArrayList<>();

@@ -5,13 +5,14 @@ import java.io.Serializable;
 /**
  * How the Spark job runs, around the engine.
  *
- * @param partitions 0 keeps the input's partitioning; more repartitions the input to that many
+ * @param partitions units to split the input into; 0 sizes them by {@code unitRows}
+ * @param unitRows input rows per unit when {@code partitions} is 0
  * @param progress whether local runs print a console progress line
  * @param chunkRows rows a task tokenises and length-sorts together; at least {@code batch.max-rows}, since a
  *     chunk smaller than a batch would cap every batch below it
  * @param engineThreads intra-op threads per task on the CPU; 0 means cores divided by concurrent tasks
  */
-public record JobConfig(int partitions, boolean progress, int chunkRows, int engineThreads) implements Serializable {
+public record JobConfig(int partitions, int unitRows, boolean progress, int chunkRows, int engineThreads) implements Serializable {
 
   /**
    * Intra-op threads for one task's model on the CPU: {@code engineThreads} when set, else the executor's

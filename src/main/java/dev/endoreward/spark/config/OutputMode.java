@@ -4,8 +4,8 @@ package dev.endoreward.spark.config;
 public enum OutputMode {
   /** Fail on the driver before any work. */
   ERROR_IF_EXISTS,
-  /** Replace the scored and rejected outputs and the summary. */
+  /** Replace every run in the folder with this one. */
   OVERWRITE,
-  /** Add new files beside the existing ones; the summary describes the latest run. */
+  /** Add this run beside the folder's complete runs, if they were scored the same way. */
   APPEND
 }

@@ -67,6 +67,7 @@ public record ScoreConfig(EngineOptions engine, InputConfig input, OutputConfig 
     put(values, ScoreKeys.INPUT_SYSTEM_PROMPT, input.systemPrompt());
     put(values, ScoreKeys.OUTPUT_PATH, output.path());
     put(values, ScoreKeys.OUTPUT_MODE, output.mode());
+    put(values, ScoreKeys.OUTPUT_RESUME, output.resume());
     put(values, ScoreKeys.OUTPUT_TOKEN_LEVEL, output.tokenLevel());
     put(values, ScoreKeys.OUTPUT_PROMPT_TOKEN_IDS, output.promptTokenIds());
     put(values, ScoreKeys.TEMPLATE_MODE, engine.templateMode());
@@ -81,6 +82,7 @@ public record ScoreConfig(EngineOptions engine, InputConfig input, OutputConfig 
     put(values, ScoreKeys.LENGTH_MAX, engine.maxLength());
     put(values, ScoreKeys.LENGTH_OVERLONG_PROMPT, engine.overlongPromptPolicy());
     put(values, ScoreKeys.JOB_PARTITIONS, job.partitions());
+    put(values, ScoreKeys.JOB_UNIT_ROWS, job.unitRows());
     put(values, ScoreKeys.JOB_PROGRESS, job.progress());
     put(values, ScoreKeys.ENGINE_THREADS, job.engineThreads());
     return Collections.unmodifiableMap(values);

@@ -36,9 +36,9 @@ final class ScoreConfigParser {
     InputConfig input = new InputConfig(get(ScoreKeys.INPUT_PATH), get(ScoreKeys.INPUT_FORMAT), columns(),
         get(ScoreKeys.INPUT_SYSTEM_PROMPT));
     OutputConfig output = new OutputConfig(get(ScoreKeys.OUTPUT_PATH), get(ScoreKeys.OUTPUT_MODE),
-        get(ScoreKeys.OUTPUT_TOKEN_LEVEL), get(ScoreKeys.OUTPUT_PROMPT_TOKEN_IDS));
-    JobConfig job = new JobConfig(get(ScoreKeys.JOB_PARTITIONS), get(ScoreKeys.JOB_PROGRESS), chunkRows(engine),
-        get(ScoreKeys.ENGINE_THREADS));
+        get(ScoreKeys.OUTPUT_RESUME), get(ScoreKeys.OUTPUT_TOKEN_LEVEL), get(ScoreKeys.OUTPUT_PROMPT_TOKEN_IDS));
+    JobConfig job = new JobConfig(get(ScoreKeys.JOB_PARTITIONS), get(ScoreKeys.JOB_UNIT_ROWS),
+        get(ScoreKeys.JOB_PROGRESS), chunkRows(engine), get(ScoreKeys.ENGINE_THREADS));
     return new ScoreConfig(engine, input, output, job);
   }
 

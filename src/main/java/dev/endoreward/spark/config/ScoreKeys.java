@@ -65,6 +65,10 @@ public final class ScoreKeys {
       "What to do when the output folder exists: error-if-exists, overwrite or append.", OutputMode.class,
       OutputMode.ERROR_IF_EXISTS);
 
+  public static final ConfigKey<Boolean> OUTPUT_RESUME = ConfigKey.bool("output.resume",
+      "Whether to continue the incomplete run in the output folder (--resume) rather than start a run; its recorded"
+          + " settings, model and input must be unchanged.", false);
+
   public static final ConfigKey<Boolean> OUTPUT_TOKEN_LEVEL = ConfigKey.bool("output.token-level",
       "Whether to write the per-token arrays (response_token_ids, token_rewards, token_logprobs).", true);
 
@@ -113,8 +117,12 @@ public final class ScoreKeys {
       OverlongPromptPolicy.class, OverlongPromptPolicy.TRUNCATE_LEFT);
 
   public static final ConfigKey<Integer> JOB_PARTITIONS = ConfigKey.wholeNumber("job.partitions",
-      "Partitions to score: 0 keeps the input's partitioning, more repartitions to that many.", 0,
-      Rule.atLeast(0, "keep the input's partitioning"));
+      "Units to split the input into: 0 sizes them by job.unit-rows, more makes that many.", 0,
+      Rule.atLeast(0, "one unit per job.unit-rows rows"));
+
+  public static final ConfigKey<Integer> JOB_UNIT_ROWS = ConfigKey.wholeNumber("job.unit-rows",
+      "Input rows per unit, the piece of work committed and resumed on its own, when job.partitions is 0.", 20_000,
+      Rule.atLeast(1, null));
 
   public static final ConfigKey<Boolean> JOB_PROGRESS = ConfigKey.bool("job.progress",
       "Whether local runs print a console progress line.", true);
@@ -128,12 +136,12 @@ public final class ScoreKeys {
       MODEL_PATH, MODEL_DEVICE,
       INPUT_PATH, INPUT_FORMAT, INPUT_COLUMN_ID, INPUT_COLUMN_PROMPT, INPUT_COLUMN_RESPONSE,
       INPUT_COLUMN_MESSAGES, INPUT_COLUMN_SYSTEM, INPUT_COLUMN_PROMPT_ID, INPUT_SYSTEM_PROMPT,
-      OUTPUT_PATH, OUTPUT_MODE, OUTPUT_TOKEN_LEVEL, OUTPUT_PROMPT_TOKEN_IDS,
+      OUTPUT_PATH, OUTPUT_MODE, OUTPUT_RESUME, OUTPUT_TOKEN_LEVEL, OUTPUT_PROMPT_TOKEN_IDS,
       TEMPLATE_MODE, TEMPLATE_VARIABLES,
       REWARD_ALPHA, REWARD_GAMMA, REWARD_TERMINAL,
       BATCH_MAX_TOKENS, BATCH_MAX_ROWS, BATCH_SORT_BY_LENGTH, BATCH_CHUNK_ROWS,
       LENGTH_MAX, LENGTH_OVERLONG_PROMPT,
-      JOB_PARTITIONS, JOB_PROGRESS,
+      JOB_PARTITIONS, JOB_UNIT_ROWS, JOB_PROGRESS,
       ENGINE_THREADS);
 
   private ScoreKeys() {}

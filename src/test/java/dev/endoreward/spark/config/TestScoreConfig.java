@@ -50,14 +50,14 @@ class TestScoreConfig {
     assertThat(config.input().format()).isEqualTo(InputFormat.AUTO);
     assertThat(config.input().columns()).isEqualTo(new InputColumns("id", "prompt", "response", null, null, null));
     assertThat(config.input().systemPrompt()).isNull();
-    assertThat(config.output()).isEqualTo(new OutputConfig("/data/scored", OutputMode.ERROR_IF_EXISTS, true, false));
+    assertThat(config.output()).isEqualTo(new OutputConfig("/data/scored", OutputMode.ERROR_IF_EXISTS, false, true, false));
     assertThat(config.engine().templateMode()).isEqualTo(TemplateMode.AUTO);
     assertThat(config.engine().templateVariables()).isEqualTo(TemplateVariables.NONE);
     assertThat(config.engine().reward()).isEqualTo(new RewardOptions(1.0, 1.0, TerminalValue.ZERO));
     assertThat(config.engine().budget()).isEqualTo(new TokenBudget(16384, 64, true));
     assertThat(config.engine().maxLength()).isZero();
     assertThat(config.engine().overlongPromptPolicy()).isEqualTo(OverlongPromptPolicy.TRUNCATE_LEFT);
-    assertThat(config.job()).isEqualTo(new JobConfig(0, true, 2048, 0));
+    assertThat(config.job()).isEqualTo(new JobConfig(0, 20000, true, 2048, 0));
   }
 
   @Test
@@ -65,24 +65,25 @@ class TestScoreConfig {
     ScoreConfig config = ScoreConfig.fromMap(requiredWith(
         "model.device", "gpu", "input.format", "jsonl", "input.column.id", "uid",
         "input.column.prompt", "question", "input.column.response", "answer", "input.column.system", "sys",
-        "input.column.prompt-id", "qid", "output.mode", "overwrite", "output.token-level", "false",
-        "output.prompt-token-ids", "true", "template.mode", "plain", "template.variables", "{\"enable_thinking\": false}",
-        "reward.alpha", "0.5", "reward.gamma", "0.9",
+        "input.column.prompt-id", "qid", "output.mode", "overwrite", "output.resume", "true",
+        "output.token-level", "false", "output.prompt-token-ids", "true", "template.mode", "plain",
+        "template.variables", "{\"enable_thinking\": false}", "reward.alpha", "0.5", "reward.gamma", "0.9",
         "reward.terminal", "bootstrap", "batch.max-tokens", "4096", "batch.max-rows", "8",
         "batch.sort-by-length", "false", "batch.chunk-rows", "100", "length.max", "512",
-        "length.overlong-prompt", "reject", "job.partitions", "12", "job.progress", "false", "engine.threads", "3"));
+        "length.overlong-prompt", "reject", "job.partitions", "12", "job.unit-rows", "500", "job.progress", "false",
+        "engine.threads", "3"));
 
     assertThat(config.engine().device()).isEqualTo(DeviceSpec.GPU);
     assertThat(config.input().format()).isEqualTo(InputFormat.JSONL);
     assertThat(config.input().columns()).isEqualTo(new InputColumns("uid", "question", "answer", null, "sys", "qid"));
-    assertThat(config.output()).isEqualTo(new OutputConfig("/data/scored", OutputMode.OVERWRITE, false, true));
+    assertThat(config.output()).isEqualTo(new OutputConfig("/data/scored", OutputMode.OVERWRITE, true, false, true));
     assertThat(config.engine().templateMode()).isEqualTo(TemplateMode.PLAIN);
     assertThat(config.engine().templateVariables().values()).containsExactly(Map.entry("enable_thinking", false));
     assertThat(config.engine().reward()).isEqualTo(new RewardOptions(0.5, 0.9, TerminalValue.BOOTSTRAP));
     assertThat(config.engine().budget()).isEqualTo(new TokenBudget(4096, 8, false));
     assertThat(config.engine().maxLength()).isEqualTo(512);
     assertThat(config.engine().overlongPromptPolicy()).isEqualTo(OverlongPromptPolicy.REJECT);
-    assertThat(config.job()).isEqualTo(new JobConfig(12, false, 100, 3));
+    assertThat(config.job()).isEqualTo(new JobConfig(12, 500, false, 100, 3));
   }
 
   @Test
@@ -153,8 +154,10 @@ class TestScoreConfig {
       "batch.chunk-rows      | 0             | it must be at least 1",
       "length.max            | -1            | it must be 0 (the model's maximum) or more",
       "length.overlong-prompt| truncate      | use one of truncate-left, reject",
-      "job.partitions        | -3            | it must be 0 (keep the input's partitioning) or more",
+      "job.partitions        | -3            | it must be 0 (one unit per job.unit-rows rows) or more",
       "job.partitions        | many          | expected a whole number",
+      "job.unit-rows         | 0             | it must be at least 1",
+      "output.resume         | yes           | use true or false",
       "job.progress          | maybe         | use true or false",
       "engine.threads        | -1            | it must be 0 (cores divided by concurrent tasks) or more",
       "model.path            | s3a://m/qwen  | it must be a local folder at the same path on every executor",
@@ -329,7 +332,7 @@ class TestScoreConfig {
     values.put("reward.alpha", "0.5");
 
     assertThat(ScoreConfig.fromMap(values).fingerprint())
-        .isEqualTo("625c38a6e8a41dffe1d97745d3118707a6f6b7a2420c2b070df0e3104fa02b99");
+        .isEqualTo("a6cb6c6488bd68dd1623bddd4436365718ccacc3ceb94e9d18ff15796ca85784");
   }
 
   @Test
