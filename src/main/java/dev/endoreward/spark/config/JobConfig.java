@@ -12,7 +12,8 @@ import java.io.Serializable;
  *     chunk smaller than a batch would cap every batch below it
  * @param engineThreads intra-op threads per task on the CPU; 0 means cores divided by concurrent tasks
  */
-public record JobConfig(int partitions, int unitRows, boolean progress, int chunkRows, int engineThreads) implements Serializable {
+public record JobConfig(int partitions, int unitRows, boolean progress, int chunkRows, int engineThreads)
+    implements Serializable {
 
   /**
    * Intra-op threads for one task's model on the CPU: {@code engineThreads} when set, else the executor's
