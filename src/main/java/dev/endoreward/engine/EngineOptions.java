@@ -50,12 +50,6 @@ public record EngineOptions(
     MAX_LENGTH.check("max length", maxLength);
   }
 
-  /** Options without extra template variables. */
-  public EngineOptions(String artefactDir, DeviceSpec device, TemplateMode templateMode, RewardOptions reward,
-      TokenBudget budget, int maxLength, OverlongPromptPolicy overlongPromptPolicy) {
-    this(artefactDir, device, templateMode, reward, budget, maxLength, overlongPromptPolicy, TemplateVariables.NONE);
-  }
-
   /** These options on another device, e.g. the one a task resolved {@code auto} to. */
   public EngineOptions withDevice(DeviceSpec other) {
     return new EngineOptions(artefactDir, other, templateMode, reward, budget, maxLength, overlongPromptPolicy,

@@ -19,6 +19,7 @@ import dev.endoreward.testing.SharedFixtures;
 import dev.endoreward.text.OverlongPromptPolicy;
 import dev.endoreward.text.PairInput;
 import dev.endoreward.text.TemplateMode;
+import dev.endoreward.text.TemplateVariables;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ class TestRewardsAgainstReference {
   private List<ScoredPair> scoreAndCompare(RewardOptions rewardOptions, String terminalName) throws IOException {
     Path artefact = SharedFixtures.storiesArtefact();
     EngineOptions options = new EngineOptions(artefact.toString(), DeviceSpec.CPU, TemplateMode.PLAIN,
-        rewardOptions, new TokenBudget(1536, 6, true), 0, OverlongPromptPolicy.TRUNCATE_LEFT);
+        rewardOptions, new TokenBudget(1536, 6, true), 0, OverlongPromptPolicy.TRUNCATE_LEFT, TemplateVariables.NONE);
     List<PairInput> pairs = pairs();
     List<Outcome<ScoredPair>> outcomes;
     try (RewardEngine engine = RewardEngine.open(options)) {

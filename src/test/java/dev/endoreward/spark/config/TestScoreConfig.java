@@ -394,7 +394,7 @@ class TestScoreConfig {
 
     assertThat(config.engineOptions()).isEqualTo(new EngineOptions("/models/m", DeviceSpec.CPU, TemplateMode.AUTO,
         new RewardOptions(1, 1, TerminalValue.ZERO), new TokenBudget(16384, 64, true), 0,
-        OverlongPromptPolicy.TRUNCATE_LEFT));
+        OverlongPromptPolicy.TRUNCATE_LEFT, TemplateVariables.NONE));
   }
 
   @Test
