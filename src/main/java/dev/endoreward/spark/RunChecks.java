@@ -13,7 +13,8 @@ import java.util.TreeSet;
 final class RunChecks {
   /** Settings that change neither which rows a run writes nor their values; a resume may change them. */
   private static final Set<String> FREE_ON_RESUME = Set.of(ScoreKeys.OUTPUT_MODE.name(),
-      ScoreKeys.OUTPUT_RESUME.name(), ScoreKeys.JOB_PROGRESS.name());
+      ScoreKeys.OUTPUT_RESUME.name(), ScoreKeys.JOB_PROGRESS.name(),
+      ScoreKeys.JOB_PROGRESS_INTERVAL.name());
   /**
    * Provenance that a resume compares besides the settings: the files behind the model path and the
    * project version. The config fingerprint covers the free settings too, and the model path is a setting.

@@ -7,11 +7,14 @@ import java.io.Serializable;
  *
  * @param path a file, folder or glob on any Hadoop file system (local, HDFS, s3a)
  * @param format how the files are read
+ * @param onMalformed what a record that cannot be read becomes
+ * @param duplicateIds what rows with an earlier row's id become
  * @param columns which columns hold what
  * @param systemPrompt one system prompt for every row whose conversation has none, or null; cannot be
  *     combined with a system prompt column
  */
-public record InputConfig(String path, InputFormat format, InputColumns columns, String systemPrompt)
+public record InputConfig(String path, InputFormat format, MalformedPolicy onMalformed,
+    DuplicateIdPolicy duplicateIds, InputColumns columns, String systemPrompt)
     implements Serializable {
 
   public InputConfig {

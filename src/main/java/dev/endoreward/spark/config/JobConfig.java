@@ -7,12 +7,14 @@ import java.io.Serializable;
  *
  * @param partitions units to split the input into; 0 sizes them by {@code unitRows}
  * @param unitRows input rows per unit when {@code partitions} is 0
- * @param progress whether local runs print a console progress line
+ * @param progress whether the driver reports progress
+ * @param progressIntervalSeconds seconds between progress lines when stderr is not a terminal
  * @param chunkRows rows a task tokenises and length-sorts together; at least {@code batch.max-rows}, since a
  *     chunk smaller than a batch would cap every batch below it
  * @param engineThreads intra-op threads per task on the CPU; 0 means cores divided by concurrent tasks
  */
-public record JobConfig(int partitions, int unitRows, boolean progress, int chunkRows, int engineThreads)
+public record JobConfig(int partitions, int unitRows, boolean progress, int progressIntervalSeconds, int chunkRows,
+    int engineThreads)
     implements Serializable {
 
   /**

@@ -57,6 +57,8 @@ public record ScoreConfig(EngineOptions engine, InputConfig input, OutputConfig 
     put(values, ScoreKeys.MODEL_DEVICE, engine.device());
     put(values, ScoreKeys.INPUT_PATH, input.path());
     put(values, ScoreKeys.INPUT_FORMAT, input.format());
+    put(values, ScoreKeys.INPUT_ON_MALFORMED, input.onMalformed());
+    put(values, ScoreKeys.INPUT_DUPLICATE_IDS, input.duplicateIds());
     InputColumns columns = input.columns();
     put(values, ScoreKeys.INPUT_COLUMN_ID, columns.id());
     put(values, ScoreKeys.INPUT_COLUMN_PROMPT, columns.prompt());
@@ -84,6 +86,7 @@ public record ScoreConfig(EngineOptions engine, InputConfig input, OutputConfig 
     put(values, ScoreKeys.JOB_PARTITIONS, job.partitions());
     put(values, ScoreKeys.JOB_UNIT_ROWS, job.unitRows());
     put(values, ScoreKeys.JOB_PROGRESS, job.progress());
+    put(values, ScoreKeys.JOB_PROGRESS_INTERVAL, job.progressIntervalSeconds());
     put(values, ScoreKeys.ENGINE_THREADS, job.engineThreads());
     return Collections.unmodifiableMap(values);
   }

@@ -33,12 +33,13 @@ final class ScoreConfigParser {
         new TokenBudget(get(ScoreKeys.BATCH_MAX_TOKENS), get(ScoreKeys.BATCH_MAX_ROWS),
             get(ScoreKeys.BATCH_SORT_BY_LENGTH)),
         get(ScoreKeys.LENGTH_MAX), get(ScoreKeys.LENGTH_OVERLONG_PROMPT), get(ScoreKeys.TEMPLATE_VARIABLES));
-    InputConfig input = new InputConfig(get(ScoreKeys.INPUT_PATH), get(ScoreKeys.INPUT_FORMAT), columns(),
+    InputConfig input = new InputConfig(get(ScoreKeys.INPUT_PATH), get(ScoreKeys.INPUT_FORMAT),
+        get(ScoreKeys.INPUT_ON_MALFORMED), get(ScoreKeys.INPUT_DUPLICATE_IDS), columns(),
         get(ScoreKeys.INPUT_SYSTEM_PROMPT));
     OutputConfig output = new OutputConfig(get(ScoreKeys.OUTPUT_PATH), get(ScoreKeys.OUTPUT_MODE),
         get(ScoreKeys.OUTPUT_RESUME), get(ScoreKeys.OUTPUT_TOKEN_LEVEL), get(ScoreKeys.OUTPUT_PROMPT_TOKEN_IDS));
     JobConfig job = new JobConfig(get(ScoreKeys.JOB_PARTITIONS), get(ScoreKeys.JOB_UNIT_ROWS),
-        get(ScoreKeys.JOB_PROGRESS), chunkRows(engine), get(ScoreKeys.ENGINE_THREADS));
+        get(ScoreKeys.JOB_PROGRESS), get(ScoreKeys.JOB_PROGRESS_INTERVAL), chunkRows(engine), get(ScoreKeys.ENGINE_THREADS));
     return new ScoreConfig(engine, input, output, job);
   }
 

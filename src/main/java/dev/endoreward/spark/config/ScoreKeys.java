@@ -36,6 +36,14 @@ public final class ScoreKeys {
       "The input's format: auto (by extension or folder contents), parquet or jsonl.", InputFormat.class,
       InputFormat.AUTO);
 
+  public static final ConfigKey<MalformedPolicy> INPUT_ON_MALFORMED = ConfigKey.choice("input.on-malformed",
+      "What a JSON Lines line that cannot be read does: reject (a MALFORMED_INPUT row) or fail (stop the job).",
+      MalformedPolicy.class, MalformedPolicy.REJECT);
+
+  public static final ConfigKey<DuplicateIdPolicy> INPUT_DUPLICATE_IDS = ConfigKey.choice("input.duplicate-ids",
+      "What rows whose id an earlier row has do: keep (scored, and counted) or reject (DUPLICATE_ID).",
+      DuplicateIdPolicy.class, DuplicateIdPolicy.KEEP);
+
   public static final ConfigKey<String> INPUT_COLUMN_ID = ConfigKey.text("input.column.id",
       "The column holding the row id, carried through to both outputs.", "id");
 
@@ -127,6 +135,10 @@ public final class ScoreKeys {
   public static final ConfigKey<Boolean> JOB_PROGRESS = ConfigKey.bool("job.progress",
       "Whether local runs print a console progress line.", true);
 
+  public static final ConfigKey<Integer> JOB_PROGRESS_INTERVAL = ConfigKey.wholeNumber("job.progress-interval",
+      "Seconds between progress lines when stderr is not a terminal (and in the driver log).", 10,
+      Rule.atLeast(1, null));
+
   public static final ConfigKey<Integer> ENGINE_THREADS = ConfigKey.wholeNumber("engine.threads",
       "Intra-op threads per task on the CPU; 0 means the cores divided by the concurrent tasks.", 0,
       Rule.atLeast(0, "cores divided by concurrent tasks"));
@@ -134,14 +146,14 @@ public final class ScoreKeys {
   /** Every key, in documentation order. */
   public static final List<ConfigKey<?>> ALL = List.of(
       MODEL_PATH, MODEL_DEVICE,
-      INPUT_PATH, INPUT_FORMAT, INPUT_COLUMN_ID, INPUT_COLUMN_PROMPT, INPUT_COLUMN_RESPONSE,
+      INPUT_PATH, INPUT_FORMAT, INPUT_ON_MALFORMED, INPUT_DUPLICATE_IDS, INPUT_COLUMN_ID, INPUT_COLUMN_PROMPT, INPUT_COLUMN_RESPONSE,
       INPUT_COLUMN_MESSAGES, INPUT_COLUMN_SYSTEM, INPUT_COLUMN_PROMPT_ID, INPUT_SYSTEM_PROMPT,
       OUTPUT_PATH, OUTPUT_MODE, OUTPUT_RESUME, OUTPUT_TOKEN_LEVEL, OUTPUT_PROMPT_TOKEN_IDS,
       TEMPLATE_MODE, TEMPLATE_VARIABLES,
       REWARD_ALPHA, REWARD_GAMMA, REWARD_TERMINAL,
       BATCH_MAX_TOKENS, BATCH_MAX_ROWS, BATCH_SORT_BY_LENGTH, BATCH_CHUNK_ROWS,
       LENGTH_MAX, LENGTH_OVERLONG_PROMPT,
-      JOB_PARTITIONS, JOB_UNIT_ROWS, JOB_PROGRESS,
+      JOB_PARTITIONS, JOB_UNIT_ROWS, JOB_PROGRESS, JOB_PROGRESS_INTERVAL,
       ENGINE_THREADS);
 
   private ScoreKeys() {}

@@ -57,7 +57,7 @@ class TestScoreConfig {
     assertThat(config.engine().budget()).isEqualTo(new TokenBudget(16384, 64, true));
     assertThat(config.engine().maxLength()).isZero();
     assertThat(config.engine().overlongPromptPolicy()).isEqualTo(OverlongPromptPolicy.TRUNCATE_LEFT);
-    assertThat(config.job()).isEqualTo(new JobConfig(0, 20000, true, 2048, 0));
+    assertThat(config.job()).isEqualTo(new JobConfig(0, 20000, true, 10, 2048, 0));
   }
 
   @Test
@@ -83,7 +83,7 @@ class TestScoreConfig {
     assertThat(config.engine().budget()).isEqualTo(new TokenBudget(4096, 8, false));
     assertThat(config.engine().maxLength()).isEqualTo(512);
     assertThat(config.engine().overlongPromptPolicy()).isEqualTo(OverlongPromptPolicy.REJECT);
-    assertThat(config.job()).isEqualTo(new JobConfig(12, 500, false, 100, 3));
+    assertThat(config.job()).isEqualTo(new JobConfig(12, 500, false, 10, 100, 3));
   }
 
   @Test
@@ -332,7 +332,7 @@ class TestScoreConfig {
     values.put("reward.alpha", "0.5");
 
     assertThat(ScoreConfig.fromMap(values).fingerprint())
-        .isEqualTo("a6cb6c6488bd68dd1623bddd4436365718ccacc3ceb94e9d18ff15796ca85784");
+        .isEqualTo("8f4517ff42d6522d2640d4342d7aac0c36a60d1060616c816dee2e33d218b3b3");
   }
 
   @Test
