@@ -4,9 +4,12 @@ package dev.endoreward.cli;
 public final class ExitCodes {
   /** The command finished. */
   public static final int OK = 0;
-  /** The command started but failed: the job, Spark or the model raised an error. */
+  /** The command started but failed for a reason the user did not cause: a bug, a lost cluster, memory. */
   public static final int RUNTIME_FAILURE = 1;
-  /** The command line, the configuration, the model or the input is wrong; found before any scoring. */
+  /**
+   * A mistake the user can fix: the command line, the configuration, the model, the input, the output folder,
+   * the credentials, or a store that cannot be reached.
+   */
   public static final int CONFIG_ERROR = 2;
 
   private ExitCodes() {}

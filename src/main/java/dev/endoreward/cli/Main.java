@@ -17,6 +17,8 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class Main implements Callable<Integer> {
   /** The system property naming the installation folder, whose conf/score.properties is the default file. */
   public static final String HOME_PROPERTY = "endoreward.home";
+  /** The system property naming the run's log file, where failures' stack traces go; unset when there is none. */
+  public static final String LOG_FILE_PROPERTY = "endoreward.log.file";
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Shows this help.")
   private boolean help;

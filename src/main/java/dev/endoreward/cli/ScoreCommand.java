@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -19,15 +21,24 @@ import picocli.CommandLine.Spec;
 /**
  * {@code score}: validates the configuration on the driver, and only then opens Spark and runs the job.
  * Configuration layers, each overriding the one before: the keys' defaults, the properties file, the
- * {@code --set} assignments, then {@code --model}, {@code --input}, {@code --output} and {@code --resume}. A bad
- * configuration, or an {@link IllegalArgumentException} from the job's checks before scoring, exits
- * with {@link ExitCodes#CONFIG_ERROR}; any other failure with {@link ExitCodes#RUNTIME_FAILURE}.
+ * {@code --set} assignments, then {@code --model}, {@code --input}, {@code --output} and {@code --resume}.
+ *
+ * <p>A failure prints one line, "Cannot &lt;do X&gt;: &lt;why&gt;", and exits with {@link ExitCodes#CONFIG_ERROR}
+ * when the user can fix it (the command line, configuration, model, input, output folder, credentials or an
+ * unreachable store), or with {@link ExitCodes#RUNTIME_FAILURE} for anything else ({@link Failure}). Its stack
+ * trace goes to the logger {@value #FAILURE_LOGGER}, and to stderr only with {@code --verbose}; an internal
+ * failure's line ends with the log file's path when the system property {@value Main#LOG_FILE_PROPERTY} names it.
  */
 @Command(name = "score", sortOptions = false,
     description = "Scores prompt/response pairs with a causal LM and writes their endogenous reward.",
-    footer = "%nExit codes: 0 done, 1 the job failed, 2 bad command line, configuration, model or input"
-        + " (found before scoring).")
+    footer = "%nExit codes: 0 done; 1 the job failed for another reason (the line says where the stack trace is);"
+        + " 2 a mistake to fix: command line, configuration, model, input, output folder, credentials or"
+        + " unreachable storage (the line says what to fix).")
 final class ScoreCommand implements Callable<Integer> {
+  /** The logger that gets every failure with its stack trace; the job's log configuration sends it to the log file. */
+  static final String FAILURE_LOGGER = "dev.endoreward.failure";
+  private static final Logger FAILURE_LOG = LoggerFactory.getLogger(FAILURE_LOGGER);
+
   @Option(names = "--model", paramLabel = "DIR", description = "Exported model folder (sets model.path).")
   private String model;
 
@@ -50,6 +61,9 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--set", paramLabel = "KEY=VALUE",
       description = "Sets one key, over the properties file; repeatable. An empty value unsets an optional key.")
   private List<String> assignments = new ArrayList<>();
+
+  @Option(names = "--verbose", description = "Prints the stack trace of a failure too, not only its one line.")
+  private boolean verbose;
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Shows this help.")
   private boolean help;
@@ -81,17 +95,21 @@ final class ScoreCommand implements Callable<Integer> {
       RunSummary summary = runner.run(spark, config);
       spec.commandLine().getOut().println(summary.describe());
       return ExitCodes.OK;
-    } catch (IllegalArgumentException e) {
-      // The job's own checks on the driver (model, input schema, output policy) reject before scoring.
-      err.println(e.getMessage());
-      return ExitCodes.CONFIG_ERROR;
     } catch (Exception | Error e) {
       // Errors too (a class that fails to initialise, memory): report them and exit, whatever threads remain.
-      String message = String.valueOf(e.getMessage());
-      err.println(message.startsWith("Cannot") ? message : "Cannot finish scoring: " + e);
-      e.printStackTrace(err);
-      return ExitCodes.RUNTIME_FAILURE;
+      return report(Failure.of(e), e, err);
     }
+  }
+
+  private int report(Failure failure, Throwable thrown, PrintWriter err) {
+    FAILURE_LOG.error(failure.line(), thrown);
+    String logFile = System.getProperty(Main.LOG_FILE_PROPERTY);
+    err.println(failure.byUser() || logFile == null ? failure.line()
+        : failure.line() + "; the stack trace is in " + logFile);
+    if (verbose) {
+      thrown.printStackTrace(err);
+    }
+    return failure.exitCode();
   }
 
   private ScoreConfig loadConfig() {

@@ -76,8 +76,25 @@ final class OutputFolder {
     return io("check", () -> fs.exists(root));
   }
 
-  boolean isFile() {
-    return io("check", () -> fs.exists(root) && !fs.getFileStatus(root).isDirectory());
+  /**
+   * The folder itself, or the nearest of its parents that exists, when that is a file: nothing can be written
+   * there, whatever the mode. {@code null} when there is none; {@link #path()} when it is the folder itself.
+   */
+  String fileInTheWay() {
+    return io("check", () -> {
+      Path folder = fs.makeQualified(root);
+      for (Path path = folder; path != null; path = path.getParent()) {
+        try {
+          if (fs.getFileStatus(path).isDirectory()) {
+            return null;
+          }
+          return path.equals(folder) ? dir : path.toString();
+        } catch (FileNotFoundException absent) {
+          // Look at its parent.
+        }
+      }
+      return null;
+    });
   }
 
   boolean isEmpty() {

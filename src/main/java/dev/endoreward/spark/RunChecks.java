@@ -27,16 +27,36 @@ final class RunChecks {
 
   private RunChecks() {}
 
-  /** Refuses a folder that is a file, or that exists when the mode forbids that. */
+  /**
+   * Refuses a folder that is a file or lies under one, and one that exists when the mode forbids that; the
+   * advice for an existing folder depends on what it holds, since each mode refuses some folders.
+   */
   static void checkWritable(OutputFolder folder, boolean errorIfExists) {
-    if (folder.isFile()) {
-      throw new IllegalArgumentException("Cannot write to " + folder.path() + ": it is a file, not a folder");
+    String file = folder.fileInTheWay();
+    if (file != null) {
+      String what = file.equals(folder.path()) ? "it" : file;
+      throw new IllegalArgumentException("Cannot write to " + folder.path() + ": " + what
+          + " is a file, not a folder; choose a folder path");
     }
     if (errorIfExists && folder.exists()) {
-      throw new IllegalArgumentException("Cannot write to " + folder.path() + ": it already exists; set"
-          + " output.mode=overwrite or output.mode=append, resume an incomplete run with --resume, or choose another"
-          + " folder");
+      throw new IllegalArgumentException("Cannot write to " + folder.path() + ": it already exists"
+          + existingFolderAdvice(folder));
     }
+  }
+
+  private static String existingFolderAdvice(OutputFolder folder) {
+    if (folder.isEmpty()) {
+      return " (empty); set output.mode=append or output.mode=overwrite, or choose another folder";
+    }
+    if (folder.isComplete()) {
+      return " with a complete result; add a run with output.mode=append, replace it with output.mode=overwrite,"
+          + " or choose another folder";
+    }
+    if (!folder.runIds().isEmpty()) {
+      return " with an incomplete run; finish it with --resume, replace it with output.mode=overwrite, or choose"
+          + " another folder";
+    }
+    return " and holds no scoring run (no " + OutputFolder.RUNS + "/); choose another folder";
   }
 
   /**
@@ -48,17 +68,18 @@ final class RunChecks {
   static RunRecord resumable(OutputFolder folder, RunIdentity current) {
     String refusal = "Cannot resume " + folder.path() + ": ";
     if (!folder.exists()) {
-      throw new IllegalArgumentException(refusal + "it does not exist");
+      throw new IllegalArgumentException(refusal + "it does not exist; start a new run without --resume");
     }
     if (folder.isComplete()) {
       throw new IllegalArgumentException(refusal + "it is complete (it has " + OutputFolder.SUCCESS
-          + "); start a new run with output.mode=overwrite or output.mode=append");
+          + "); start a new run without --resume, with output.mode=append or output.mode=overwrite");
     }
     RunRecord run;
     try {
       run = folder.readRun(runToResume(folder));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(refusal + e.getMessage() + "; score it again with output.mode=overwrite", e);
+      throw new IllegalArgumentException(refusal + e.getMessage() + "; score it again without --resume, with"
+          + " output.mode=overwrite", e);
     }
     String changed = settingChange(run, current);
     if (changed == null) {
@@ -136,7 +157,7 @@ final class RunChecks {
       }
       if (InputFile.difference(run.input(), current.input()) == null) {
         throw new IllegalArgumentException(refusal + "its run " + id + " already scored this input (the same files,"
-            + " sizes and times); finish an incomplete run with --resume, or score it again with output.mode=overwrite");
+            + " sizes and times); score it again with output.mode=overwrite, or write this run to another folder");
       }
     }
   }

@@ -42,6 +42,7 @@ public final class ScoreJob {
     long start = System.nanoTime();
     SparkContext context = spark.sparkContext();
     Configuration hadoop = context.hadoopConfiguration();
+    StorageCheck.reach(hadoop, List.of(config.input().path(), config.output().path()));
     OutputFolder folder = OutputFolder.open(hadoop, config.output().path());
     RunChecks.checkWritable(folder, config.output().mode() == OutputMode.ERROR_IF_EXISTS && !config.output().resume());
 

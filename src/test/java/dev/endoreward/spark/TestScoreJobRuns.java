@@ -336,12 +336,12 @@ class TestScoreJobRuns extends SparkTestBase {
 
     assertThatThrownBy(() -> run(ScoreConfig.fromMap(withResume(config(input, output)))))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Cannot resume " + output + ": it is complete (it has _SUCCESS); start a new run with"
-            + " output.mode=overwrite or output.mode=append");
+        .hasMessage("Cannot resume " + output + ": it is complete (it has _SUCCESS); start a new run without"
+            + " --resume, with output.mode=append or output.mode=overwrite");
     Path missing = temp.resolve("missing");
     assertThatThrownBy(() -> run(ScoreConfig.fromMap(withResume(config(input, missing)))))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Cannot resume " + missing + ": it does not exist");
+        .hasMessage("Cannot resume " + missing + ": it does not exist; start a new run without --resume");
   }
 
   @Test
@@ -357,7 +357,7 @@ class TestScoreJobRuns extends SparkTestBase {
     assertThatThrownBy(() -> run(ScoreConfig.fromMap(withResume(config))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Cannot resume " + output + ": its run 20991231T000000Z-000000 had not started when the job"
-            + " stopped (it has no record); score it again with output.mode=overwrite");
+            + " stopped (it has no record); score it again without --resume, with output.mode=overwrite");
     assertThat(output.resolve("_SUCCESS")).doesNotExist();
     run(config);
     assertThat(output.resolve("_SUCCESS")).exists();
@@ -408,8 +408,8 @@ class TestScoreJobRuns extends SparkTestBase {
           .hasMessageStartingWith(refusal + "differs: the scored columns would change from (id:string,prompt:string,"
               + "response:string,reward:float,");
       assertThatThrownBy(() -> run(config(input, output, "output.mode", "append")))
-          .hasMessage(refusal + "already scored this input (the same files, sizes and times); finish an incomplete"
-              + " run with --resume, or score it again with output.mode=overwrite");
+          .hasMessage(refusal + "already scored this input (the same files, sizes and times); score it again with"
+              + " output.mode=overwrite, or write this run to another folder");
       assertThat(jobs.anyScoreJobStarted()).isFalse();
     }
     assertThat(Files.readAllBytes(output.resolve("_summary.json"))).isEqualTo(summaryBefore);
