@@ -96,7 +96,10 @@ record Failure(int exitCode, String line) {
         ? "check the credentials (fs.s3a.access.key and fs.s3a.secret.key, or fs.s3a.aws.credentials.provider)"
             + " and the bucket's policy"
         : "check the credentials and permissions";
-    return "Cannot access " + path + ": access denied (" + firstLine(rootCause(denied).getMessage()) + "); " + fix;
+    Throwable root = rootCause(denied);
+    String detail = root == denied ? denied.getReason() : root.getMessage();
+    return "Cannot access " + path + ": access denied" + (detail == null ? "" : " (" + firstLine(detail) + ")") + "; "
+        + fix;
   }
 
   private static boolean startsWithCannot(Throwable thrown) {
