@@ -3,21 +3,36 @@ package dev.endoreward.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.endoreward.spark.Attempt;
+import dev.endoreward.spark.InputException;
 import dev.endoreward.spark.RunSummary;
 import dev.endoreward.spark.config.ScoreConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
+import org.apache.spark.SparkException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
 /**
@@ -191,50 +206,131 @@ class TestScoreCommand {
 
     assertThat(code).isZero();
     assertThat(out.toString()).contains("--model=DIR", "--input=PATH", "--output=DIR", "--conf=FILE",
-        "--set=KEY=VALUE", "Exit codes");
+        "--set=KEY=VALUE", "--verbose", "Exit codes");
     assertThat(sessionsOpened).isZero();
   }
 
-  @Test
-  void failingJobExitsOneWithItsMessage() {
-    int code = execute((spark, config) -> {
-      throw new IllegalStateException("Cannot score batch 3: CUDA out of memory");
-    }, "score", "--model", "/m", "--input", "/i", "--output", "/o");
-
-    assertThat(code).isEqualTo(ExitCodes.RUNTIME_FAILURE);
-    assertThat(err.toString()).startsWith("Cannot score batch 3: CUDA out of memory")
-        .contains("at dev.endoreward.cli.");
+  /** A failure of the job, what the command line must print for it, and its exit code. */
+  static Stream<Arguments> failures() {
+    String reach = "Cannot reach s3a://b/in: connection refused by http://127.0.0.1:9 (fs.s3a.endpoint); check the"
+        + " endpoint and network";
+    AccessDeniedException denied = new AccessDeniedException("s3a://b/in", null, "getFileStatus: 403 Forbidden");
+    return Stream.of(
+        Arguments.of("input, from a task", new SparkException("Job aborted due to stage failure: Task 0 failed",
+            new InputException("Cannot read input /data/a.jsonl, line 7: not JSON")), ExitCodes.CONFIG_ERROR,
+            "Cannot read input /data/a.jsonl, line 7: not JSON"),
+        Arguments.of("model", new IllegalArgumentException("Cannot load model /m: manifest.json is missing"),
+            ExitCodes.CONFIG_ERROR, "Cannot load model /m: manifest.json is missing"),
+        Arguments.of("unreachable storage", new IllegalArgumentException(reach, new ConnectException("refused")),
+            ExitCodes.CONFIG_ERROR, reach),
+        Arguments.of("credentials", new UncheckedIOException("Cannot check the output folder s3a://b/in: x", denied),
+            ExitCodes.CONFIG_ERROR, "Cannot access s3a://b/in: access denied (getFileStatus: 403 Forbidden); check the"
+                + " credentials (fs.s3a.access.key and fs.s3a.secret.key, or fs.s3a.aws.credentials.provider) and the"
+                + " bucket's policy"),
+        Arguments.of("a bug with a Cannot message",
+            new IllegalStateException("Cannot score batch 3: CUDA out of memory\nat the second line"),
+            ExitCodes.RUNTIME_FAILURE, "Cannot score batch 3: CUDA out of memory"),
+        Arguments.of("a bug without one", new IOException("disk full"), ExitCodes.RUNTIME_FAILURE,
+            "Cannot finish scoring: java.io.IOException: disk full"),
+        Arguments.of("an error", new ExceptionInInitializerError("Scala module requires a newer Jackson"),
+            ExitCodes.RUNTIME_FAILURE,
+            "Cannot finish scoring: java.lang.ExceptionInInitializerError: Scala module requires a newer Jackson"));
   }
 
-  @Test
-  void errorInTheJobExitsOne() {
-    int code = execute((spark, config) -> {
-      throw new ExceptionInInitializerError("Scala module requires a newer Jackson");
-    }, "score", "--model", "/m", "--input", "/i", "--output", "/o");
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("failures")
+  void aFailingJobPrintsOneLineAndTheStackTraceOnlyWithVerbose(String kind, Throwable thrown, int exitCode,
+      String line) {
+    ScoreRunner runner = throwing(thrown);
+    String[] args = {"score", "--model", "/m", "--input", "/i", "--output", "/o"};
 
-    assertThat(code).isEqualTo(ExitCodes.RUNTIME_FAILURE);
-    assertThat(err.toString())
-        .startsWith("Cannot finish scoring: java.lang.ExceptionInInitializerError: Scala module requires a newer Jackson");
+    int code = execute(runner, args);
+    String quiet = err.toString();
+    err.getBuffer().setLength(0);
+    int verboseCode = execute(runner, append(args, "--verbose"));
+    String verbose = err.toString();
+
+    assertThat(code).isEqualTo(exitCode);
+    assertThat(quiet).isEqualTo(line + System.lineSeparator());
+    assertThat(verboseCode).isEqualTo(exitCode);
+    assertThat(verbose).startsWith(line + System.lineSeparator())
+        .contains(thrown.getClass().getName(), "\tat dev.endoreward.cli.TestScoreCommand");
   }
 
-  @Test
-  void jobRejectingItsInputBeforeScoringExitsTwo() {
-    int code = execute((spark, config) -> {
-      throw new IllegalArgumentException("Cannot open model /m: manifest.json is missing");
-    }, "score", "--model", "/m", "--input", "/i", "--output", "/o");
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("failures")
+  void aFailureGoesToTheFailureLoggerAndAnInternalOneSaysWhichFile(String kind, Throwable thrown, int exitCode,
+      String line) {
+    String previous = System.getProperty(Main.LOG_FILE_PROPERTY);
+    System.setProperty(Main.LOG_FILE_PROPERTY, "/tmp/endoreward/score-20261201T092001Z.log");
+    try (LoggedFailures logged = LoggedFailures.capture()) {
+      int code = execute(throwing(thrown), "score", "--model", "/m", "--input", "/i", "--output", "/o");
 
-    assertThat(code).isEqualTo(ExitCodes.CONFIG_ERROR);
-    assertThat(err.toString()).isEqualTo("Cannot open model /m: manifest.json is missing" + System.lineSeparator());
+      String hint = exitCode == ExitCodes.RUNTIME_FAILURE
+          ? "; the stack trace is in /tmp/endoreward/score-20261201T092001Z.log" : "";
+      assertThat(code).isEqualTo(exitCode);
+      assertThat(err.toString()).isEqualTo(line + hint + System.lineSeparator());
+      assertThat(logged.events()).singleElement().satisfies(event -> {
+        assertThat(event.getLevel()).isEqualTo(Level.ERROR);
+        assertThat(event.getMessage().getFormattedMessage()).isEqualTo(line);
+        assertThat(event.getThrown()).isSameAs(thrown);
+      });
+    } finally {
+      if (previous == null) {
+        System.clearProperty(Main.LOG_FILE_PROPERTY);
+      } else {
+        System.setProperty(Main.LOG_FILE_PROPERTY, previous);
+      }
+    }
   }
 
-  @Test
-  void jobFailureWithoutACannotMessageIsPrefixed() {
-    int code = execute((spark, config) -> {
-      throw new IOException("disk full");
-    }, "score", "--model", "/m", "--input", "/i", "--output", "/o");
+  /** Collects what reaches the failure logger while open. */
+  private static final class LoggedFailures extends AbstractAppender implements AutoCloseable {
+    private final List<LogEvent> events = new CopyOnWriteArrayList<>();
+    private final org.apache.logging.log4j.core.Logger logger;
 
-    assertThat(code).isEqualTo(ExitCodes.RUNTIME_FAILURE);
-    assertThat(err.toString()).startsWith("Cannot finish scoring: java.io.IOException: disk full");
+    private LoggedFailures(org.apache.logging.log4j.core.Logger logger) {
+      super("failures", null, null, true, Property.EMPTY_ARRAY);
+      this.logger = logger;
+    }
+
+    static LoggedFailures capture() {
+      LoggedFailures appender = new LoggedFailures(
+          (org.apache.logging.log4j.core.Logger) LogManager.getLogger(ScoreCommand.FAILURE_LOGGER));
+      appender.start();
+      appender.logger.addAppender(appender);
+      return appender;
+    }
+
+    @Override
+    public void append(LogEvent event) {
+      events.add(event.toImmutable());
+    }
+
+    List<LogEvent> events() {
+      return events;
+    }
+
+    @Override
+    public void close() {
+      logger.removeAppender(this);
+      stop();
+    }
+  }
+
+  private static ScoreRunner throwing(Throwable thrown) {
+    return (spark, config) -> {
+      if (thrown instanceof Error error) {
+        throw error;
+      }
+      throw (Exception) thrown;
+    };
+  }
+
+  private static String[] append(String[] args, String more) {
+    String[] longer = Arrays.copyOf(args, args.length + 1);
+    longer[args.length] = more;
+    return longer;
   }
 
   @Test
