@@ -12,8 +12,9 @@ import org.apache.spark.SparkThrowable;
 /**
  * What a failed {@code score} run tells its user: an exit code and one line, "Cannot &lt;do X&gt;: &lt;why&gt;".
  *
- * <p>The user caused it, and the exit code is {@link ExitCodes#CONFIG_ERROR}, when anywhere in the causes of
- * what the job threw there is
+ * <p>The user caused it, and the exit code is {@link ExitCodes#CONFIG_ERROR}, when the job threw an
+ * {@link IllegalArgumentException} whose message starts with "Cannot" (the driver's checks of the configuration,
+ * the model, the output folder and the storage), or when anywhere in the causes of what it threw there is
  * <ul>
  *   <li>an {@link InputException}: its message. A task's exception reaches the driver inside a
  *       {@code SparkException}, deserialized as its cause; when Spark could not serialize it, only as text in
@@ -23,8 +24,7 @@ import org.apache.spark.SparkThrowable;
  *   <li>an {@link AccessDeniedException}, as S3A throws for HTTP 401 and 403: "Cannot access &lt;path&gt;: ...;
  *       check the credentials". The line names the settings, never their values;
  * </ul>
- * or when the job itself threw an {@link IllegalArgumentException} whose message starts with "Cannot": the
- * driver's checks of the configuration, the model, the output folder and the storage.
+ * in that order: an {@link InputException} first, even inside a driver check.
  *
  * <p>Anything else is an internal failure, {@link ExitCodes#RUNTIME_FAILURE}: the message of the innermost
  * cause that says "Cannot ...", or else "Cannot finish scoring: &lt;the root cause&gt;". Every line is cut to
@@ -44,6 +44,10 @@ record Failure(int exitCode, String line) {
         return byUser(cause.getMessage());
       }
     }
+    // The driver's own checks say best what failed, whatever their causes.
+    if (thrown instanceof IllegalArgumentException && startsWithCannot(thrown)) {
+      return byUser(thrown.getMessage());
+    }
     for (Throwable cause : causes) {
       String message = String.valueOf(cause.getMessage());
       int at = message.indexOf(INPUT_EXCEPTION_TEXT);
@@ -61,9 +65,6 @@ record Failure(int exitCode, String line) {
       if (cause instanceof AccessDeniedException denied) {
         return byUser(accessDenied(denied));
       }
-    }
-    if (thrown instanceof IllegalArgumentException && startsWithCannot(thrown)) {
-      return byUser(thrown.getMessage());
     }
     return internal(causes);
   }

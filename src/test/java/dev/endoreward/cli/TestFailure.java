@@ -45,6 +45,16 @@ class TestFailure {
   }
 
   @Test
+  void aDriverChecksOwnLineBeatsItsCauses() {
+    AccessDeniedException denied = new AccessDeniedException("s3a://bucket/in", null, "403 Forbidden");
+    String line = "Cannot access s3a://bucket/in: http://127.0.0.1:9000 (fs.s3a.endpoint) refused the credentials"
+        + " (Forbidden); check fs.s3a.access.key and fs.s3a.secret.key";
+
+    assertThat(Failure.of(new IllegalArgumentException(line, denied)))
+        .isEqualTo(new Failure(ExitCodes.CONFIG_ERROR, line));
+  }
+
+  @Test
   void anIllegalArgumentThatSaysNothingToTheUserIsInternal() {
     // Scala's require(...) in Spark's own code: a bug, not the user's mistake.
     Failure failure = Failure.of(new IllegalArgumentException("requirement failed: numPartitions > 0"));

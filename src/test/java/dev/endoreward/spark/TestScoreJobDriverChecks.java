@@ -21,6 +21,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Problems the driver must catch before any executor work. No scoring job may start; only reading a
@@ -111,6 +113,37 @@ class TestScoreJobDriverChecks extends SparkTestBase {
     Path output = Files.createDirectories(temp.resolve("exists"));
     assertFailsOnDriver(config(SharedFixtures.storiesArtefact(), input, Map.of("output.path", output.toString())),
         "Cannot write to " + output, "output.mode=overwrite");
+  }
+
+  @ParameterizedTest(name = "output.mode={0}, resume={1}")
+  @CsvSource({"error-if-exists, false", "overwrite, false", "append, false", "error-if-exists, true"})
+  void outputThatIsAFileInEveryMode(String mode, boolean resume) throws IOException, TimeoutException {
+    Path input = jsonl("{\"id\":\"a\",\"prompt\":\"p\",\"response\":\"r\"}");
+    Path file = Files.writeString(temp.resolve("scores.parquet"), "a file");
+    assertFailsOnDriver(config(SharedFixtures.storiesArtefact(), input, Map.of("output.path", file.toString(),
+        "output.mode", mode, "output.resume", String.valueOf(resume))), "Cannot write to " + file
+        + ": it is a file, not a folder; choose a folder path");
+    assertThat(file).hasContent("a file");
+  }
+
+  @Test
+  void outputUnderAFile() throws IOException, TimeoutException {
+    Path input = jsonl("{\"id\":\"a\",\"prompt\":\"p\",\"response\":\"r\"}");
+    Path file = Files.writeString(temp.resolve("notes.txt"), "a file");
+    Path output = file.resolve("run1");
+    assertFailsOnDriver(config(SharedFixtures.storiesArtefact(), input, Map.of("output.path", output.toString(),
+        "output.mode", "overwrite")), "Cannot write to " + output + ": " + file.toUri().toString().replace("file:///",
+        "file:/") + " is a file, not a folder; choose a folder path");
+  }
+
+  @Test
+  void existingFolderOfOtherFilesIsNotOfferedAMode() throws IOException, TimeoutException {
+    Path input = jsonl("{\"id\":\"a\",\"prompt\":\"p\",\"response\":\"r\"}");
+    Path output = Files.createDirectories(temp.resolve("photos"));
+    Files.writeString(output.resolve("cat.jpg"), "meow");
+    assertFailsOnDriver(config(SharedFixtures.storiesArtefact(), input, Map.of("output.path", output.toString())),
+        "Cannot write to " + output + ": it already exists and holds no scoring run (no _runs/); choose another"
+            + " folder");
   }
 
   @Test
