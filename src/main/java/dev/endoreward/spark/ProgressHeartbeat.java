@@ -5,12 +5,12 @@ import org.apache.spark.SparkConf;
 
 /**
  * The executor heartbeat interval that keeps progress moving. Spark sends running tasks' accumulator values
- * to the driver with each heartbeat, every 10 s by default; progress asks for one every 2 s, unless the user
+ * to the driver with each heartbeat, every 10 s by default; progress asks for one every second, unless the user
  * set the interval. The interval must stay below {@code spark.network.timeout}, which Spark checks at start.
  */
 public final class ProgressHeartbeat {
   public static final String INTERVAL_KEY = "spark.executor.heartbeatInterval";
-  public static final long INTERVAL_MS = 2_000;
+  public static final long INTERVAL_MS = 1_000;
   private static final String NETWORK_TIMEOUT_KEY = "spark.network.timeout";
   private static final String NETWORK_TIMEOUT_DEFAULT = "120s";
 

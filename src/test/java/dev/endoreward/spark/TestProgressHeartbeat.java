@@ -13,9 +13,9 @@ class TestProgressHeartbeat {
   }
 
   @Test
-  void asksForAHeartbeatEveryTwoSeconds() {
+  void asksForAHeartbeatEverySecond() {
     assertThat(ProgressHeartbeat.settings(settings())).containsOnly(
-        entry("spark.executor.heartbeatInterval", "2000ms"));
+        entry("spark.executor.heartbeatInterval", "1000ms"));
   }
 
   @Test
@@ -25,7 +25,7 @@ class TestProgressHeartbeat {
 
   @Test
   void staysBelowAShortNetworkTimeout() {
-    assertThat(ProgressHeartbeat.settings(settings().set("spark.network.timeout", "3s"))).containsOnly(
-        entry("spark.executor.heartbeatInterval", "1500ms"));
+    assertThat(ProgressHeartbeat.settings(settings().set("spark.network.timeout", "1s"))).containsOnly(
+        entry("spark.executor.heartbeatInterval", "500ms"));
   }
 }
