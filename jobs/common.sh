@@ -21,7 +21,9 @@ maven_build() {
   local message="$1" status=0
   shift
   echo "$message" >&2
-  (cd "$ROOT" && mvn -q -B -DskipPythonTests=true "-Dbuild.dir=$BUILD_DIR" "$@") >&2 || status=$?
+  # Maven's quiet mode still prints colour resets (ESC[0m) with -B and -Dstyle.color=never: strip them.
+  (set -o pipefail; cd "$ROOT" && mvn -q -B -Dstyle.color=never -DskipPythonTests=true "-Dbuild.dir=$BUILD_DIR" "$@" 2>&1 \
+    | sed -u $'s/\e\\[[0-9;]*m//g') >&2 || status=$?
   if (( status != 0 )); then
     echo "Cannot build endoreward into $BUILD_DIR: mvn failed with exit status $status (its output is above)" >&2
     exit 1

@@ -11,6 +11,9 @@
 #   ENDOREWARD_BUILD_DIR  the Maven build folder to run from (default <project>/target); the project is
 #                         built into it first whenever pom.xml or a file under src/main/ is newer than the
 #                         last build.
+#   ENDOREWARD_LOG_FILE   the run's log file: everything at INFO, Spark's included, and a failure's stack trace
+#                         (default ${TMPDIR:-/tmp}/endoreward/score-<yyyyMMdd'T'HHmmss>-<pid>.log). The console
+#                         gets warnings, errors, progress and the summary.
 # Exit codes: 0 done, 1 the build or the job failed, 2 bad command line, configuration, model or input.
 set -euo pipefail
 
@@ -49,11 +52,21 @@ ADD_OPENS=(
 
 split_words EXTRA_OPTS "${ENDOREWARD_JAVA_OPTS:-}"
 
+# exec keeps this shell's pid for java, so the pid in the name is the job's.
+LOG_FILE="${ENDOREWARD_LOG_FILE:-${TMPDIR:-/tmp}/endoreward/score-$(date +%Y%m%dT%H%M%S)-$$.log}"
+mkdir -p "$(dirname "$LOG_FILE")"
+# Java cannot tell whether stderr is a terminal: on one, progress is a line redrawn in place, else log lines.
+STDERR_TERMINAL=false
+if [[ -t 2 ]]; then
+  STDERR_TERMINAL=true
+fi
+
 exec java "${ADD_OPENS[@]}" \
   "-Dspark.master=$MASTER" "${LOCAL_OPTS[@]}" \
   -Dai.djl.offline=true -DOPT_OUT_TRACKING=true \
   "-Dendoreward.home=$ROOT" \
   "-Dlog4j2.configurationFile=$ROOT/conf/log4j2-local.properties" \
+  "-Dendoreward.log.file=$LOG_FILE" "-Dendoreward.stderr.terminal=$STDERR_TERMINAL" \
   "${EXTRA_OPTS[@]}" \
   -cp "$CLASSES:$DEPENDENCIES" \
   dev.endoreward.cli.Main score "$@"

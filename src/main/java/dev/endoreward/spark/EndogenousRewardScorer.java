@@ -112,7 +112,7 @@ public final class EndogenousRewardScorer implements Serializable {
     return result.filter(functions.col(OutputColumns.REJECT_REASON).isNotNull()).select(columns.toArray(Column[]::new));
   }
 
-  /** Model, tokenizer and template sha256, reward options, config fingerprint and project version. */
+  /** Model, tokenizer and template sha256, reward options, config fingerprint, project version and git commit. */
   public Map<String, String> provenance() {
     return provenance;
   }
@@ -133,7 +133,7 @@ public final class EndogenousRewardScorer implements Serializable {
     return builder.build();
   }
 
-  /** Model, tokenizer and template sha256, reward options, config fingerprint and project version. */
+  /** Model, tokenizer and template sha256, reward options, config fingerprint, project version and git commit. */
   private static Map<String, String> provenance(ScoreConfig config, ModelDescription model) {
     Map<String, String> provenance = new LinkedHashMap<>();
     provenance.put("model_path", model.modelPath().toString());
@@ -147,6 +147,7 @@ public final class EndogenousRewardScorer implements Serializable {
     provenance.put("terminal", reward.terminal().name());
     provenance.put("config_sha256", config.fingerprint());
     provenance.put("project_version", ProjectVersion.get());
+    ProjectVersion.gitCommit().ifPresent(commit -> provenance.put("git_commit", commit));
     return provenance;
   }
 }

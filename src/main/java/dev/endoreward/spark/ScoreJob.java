@@ -68,11 +68,10 @@ public final class ScoreJob {
     folder.deleteUncommittedUnits(run.runId(), committed);
     List<Integer> pending = IntStream.range(0, run.unitCount()).filter(u -> !committed.containsKey(u)).boxed().toList();
     ProgressReporter progress = null;
-    if (config.job().progress() && context.isLocal()) {
+    if (config.job().progress()) {
       // Units are about equal in size, so the pending units hold about this share of the input.
-      progress = new ProgressReporter(metrics, Math.round((double) run.rowsIn() * pending.size() / run.unitCount()),
-          System.err);
-      progress.start();
+      progress = ProgressReporter.start(context, metrics,
+          Math.round((double) run.rowsIn() * pending.size() / run.unitCount()), config.job().progressIntervalSeconds());
     }
     try {
       UnitSplit split = new UnitSplit(input, config.input().columns().id(), run.plan(), Set.copyOf(pending));

@@ -3,13 +3,16 @@ package dev.endoreward.spark;
 import dev.endoreward.reward.RejectReason;
 import java.io.Serializable;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.SparkContext;
 import org.apache.spark.util.LongAccumulator;
 
 /**
  * One attempt's Spark accumulators: rows, tokens, rejects by reason and model loads. They drive the progress
- * line and the attempt's work figures ({@link Attempt}). Accumulators updated in transformations count a
+ * line (through {@link ProgressListener}, which sees them inside running tasks) and the attempt's work figures
+ * ({@link Attempt}). Accumulators updated in transformations count a
  * retried task twice, so no count of the run's results comes from them: {@link RunTally} reads those back
  * from the committed output.
  */
@@ -39,6 +42,14 @@ final class ScoreMetrics implements Serializable {
   /** Rows finished, scored or rejected. */
   long rowsDone() {
     return rowsScored.value() + rowsRejected();
+  }
+
+  /** A listener that counts {@link #rowsDone} and {@link #tokensScored} inside running tasks too. */
+  ProgressListener progressListener() {
+    Set<Long> rows = new HashSet<>();
+    rows.add(rowsScored.id());
+    rejected.values().forEach(accumulator -> rows.add(accumulator.id()));
+    return new ProgressListener(rows, Set.of(promptTokens.id(), responseTokens.id()));
   }
 
   /** Tokens the model scored: prompt and response tokens of scored rows. */

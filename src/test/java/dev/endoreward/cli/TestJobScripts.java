@@ -13,8 +13,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -113,7 +115,7 @@ class TestJobScripts {
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
     Map<String, String> env = builder.environment();
     for (String name : List.of("JOBS_JAR", "SPARK_HOME", "SPARK_CONF_FILE", "DEPLOY_MODE", "ENDOREWARD_JAVA_OPTS",
-        "SPARK_SUBMIT_OPTS_EXTRA")) {
+        "SPARK_SUBMIT_OPTS_EXTRA", "ENDOREWARD_LOG_FILE")) {
       env.remove(name);
     }
     env.put("PATH", bin + ":/usr/bin:/bin");
@@ -228,5 +230,80 @@ class TestJobScripts {
     List<String> args = argsOf(launched(script));
     assertThat(args).containsSequence("-Dx=*", "-Dy=?", "-Dz=[ab]");
     assertThat(args).doesNotContain("-Dx=file", "-Dy=1", "-Dz=a", "");
+  }
+
+  /** The value of {@code -Dname=...} among {@code args}, or null. */
+  private static String systemProperty(List<String> args, String name) {
+    return args.stream().filter(arg -> arg.startsWith("-D" + name + "=")).map(arg -> arg.substring(name.length() + 3))
+        .findFirst().orElse(null);
+  }
+
+  @Test
+  void scoreGivesEachRunALogFileInTheTemporaryFolder() throws Exception {
+    fakeMvn(true);
+    Path tmp = Files.createDirectories(dir.resolve("tmp"));
+
+    assertThat(run("score.sh", dir, Map.of("TMPDIR", tmp.toString())).exitCode()).isZero();
+
+    String logFile = systemProperty(argsOf("java"), "endoreward.log.file");
+    assertThat(logFile).matches(Pattern.quote(tmp.resolve("endoreward").toString()) + "/score-\\d{8}T\\d{6}-\\d+\\.log");
+    assertThat(tmp.resolve("endoreward")).isDirectory();
+  }
+
+  @Test
+  void scoreWritesTheLogFileThatTheEnvironmentNames() throws Exception {
+    fakeMvn(true);
+    Path logFile = dir.resolve("logs/mine.log");
+
+    assertThat(run("score.sh", dir, Map.of("ENDOREWARD_LOG_FILE", logFile.toString())).exitCode()).isZero();
+
+    assertThat(systemProperty(argsOf("java"), "endoreward.log.file")).isEqualTo(logFile.toString());
+    assertThat(logFile.getParent()).isDirectory();
+  }
+
+  @Test
+  void scoreTellsTheJobThatAFileIsNoTerminal() throws Exception {
+    fakeMvn(true);
+
+    assertThat(run("score.sh").exitCode()).isZero();
+
+    assertThat(systemProperty(argsOf("java"), "endoreward.stderr.terminal")).isEqualTo("false");
+  }
+
+  @Test
+  void scoreTellsTheJobWhenStderrIsATerminal() throws Exception {
+    fakeMvn(true);
+    // script(1) runs the launcher on a pseudo-terminal.
+    String command = String.join(" ", Stream.concat(Stream.of(BASH, root.resolve("jobs/score.sh").toString()),
+        SCORE_ARGS.stream()).toList());
+    ProcessBuilder builder = new ProcessBuilder("script", "-qec", command, "/dev/null").directory(dir.toFile())
+        .redirectInput(ProcessBuilder.Redirect.PIPE).redirectOutput(dir.resolve("script.out").toFile())
+        .redirectErrorStream(true);
+    Map<String, String> env = builder.environment();
+    env.remove("ENDOREWARD_LOG_FILE");
+    env.put("PATH", bin + ":/usr/bin:/bin");
+    env.put("ENDOREWARD_BUILD_DIR", buildDir.toString());
+    env.put("SPARK_MASTER", "spark://127.0.0.1:7077");
+    Process process = builder.start();
+    process.getOutputStream().close();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(Files.readString(dir.resolve("script.out"))).isZero();
+
+    assertThat(systemProperty(argsOf("java"), "endoreward.stderr.terminal")).isEqualTo("true");
+  }
+
+  @Test
+  void theBuildsOutputReachesTheConsoleWithoutColourCodes() throws Exception {
+    fakeMvn(true);
+    Path mvn = bin.resolve("mvn");
+    String body = Files.readString(mvn).replaceFirst("#!/bin/sh\n", "");
+    writeExecutable(mvn, "printf '\\033[0m\\033[1;33mWARNING\\033[m: a deprecated setting\\n'\n"
+        + "printf '\\033[0m' >&2\n" + body);
+
+    Result result = run("score.sh");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.stderr()).contains("WARNING: a deprecated setting").doesNotContain("\u001b");
+    assertThat(Files.readString(dir.resolve("mvn.calls"))).contains("-Dstyle.color=never");
   }
 }

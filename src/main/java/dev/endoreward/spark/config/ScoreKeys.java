@@ -133,7 +133,7 @@ public final class ScoreKeys {
       Rule.atLeast(1, null));
 
   public static final ConfigKey<Boolean> JOB_PROGRESS = ConfigKey.bool("job.progress",
-      "Whether local runs print a console progress line.", true);
+      "Whether the driver reports progress: a terminal line, else log lines.", true);
 
   public static final ConfigKey<Integer> JOB_PROGRESS_INTERVAL = ConfigKey.wholeNumber("job.progress-interval",
       "Seconds between progress lines when stderr is not a terminal (and in the driver log).", 10,
