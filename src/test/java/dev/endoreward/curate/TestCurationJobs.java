@@ -294,4 +294,29 @@ class TestCurationJobs extends SparkTestBase {
     assertThat(keptIds()).containsExactly("a", "c");
     assertThat(output.resolve("old.txt")).exists();
   }
+
+  @Test
+  void offlineRlFollowsTheReadmesWorkedExample() {
+    new HandBuiltScoreOutput().scored("x", "q", "X", 1, 2).scored("y", "q", "Y", 0.5f).write(spark, input);
+    OfflineRlJob.run(spark, new ScoreConfigBuilder().withAssignments(List.of("input.path=" + input,
+        "output.path=" + output, "offline-rl.discount=0.5")).build(OfflineRlConfig::fromMap));
+
+    List<Map<String, Object>> rows = DuckDb.query("SELECT id, input_ids, action_mask, rewards, returns, baseline,"
+        + " advantage, terminal FROM read_parquet('" + output + "/parquet/*.parquet') ORDER BY id");
+    assertThat(rows.get(0)).containsEntry("input_ids", List.of(1, 7, 100, 101))
+        .containsEntry("action_mask", List.of(0, 0, 1, 1)).containsEntry("rewards", List.of(1.0f, 2.0f))
+        .containsEntry("returns", List.of(2.0f, 2.0f)).containsEntry("baseline", 1.25f)
+        .containsEntry("advantage", 0.75f).containsEntry("terminal", true);
+    assertThat(rows.get(1)).containsEntry("input_ids", List.of(1, 7, 100)).containsEntry("returns", List.of(0.5f))
+        .containsEntry("advantage", -0.75f);
+  }
+
+  @Test
+  void offlineRlNeedsThePromptTokenIds() {
+    corpus().withoutPromptTokenIds().write(spark, input);
+
+    assertThatThrownBy(() -> OfflineRlJob.run(spark, config(OfflineRlConfig::fromMap, input, output)))
+        .hasMessage("Cannot build offline-RL data from " + input + ": its scored rows have no prompt_token_ids column;"
+            + " score with --set output.prompt-token-ids=true");
+  }
 }
