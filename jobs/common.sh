@@ -62,3 +62,38 @@ ensure_built() {
 split_words() {
   IFS=$' \t\n' read -r -d '' -a "$1" <<< "$2" || true
 }
+
+# --- the local launch of a command (used by the curation scripts) -----------------------------------------
+# exec_main COMMAND ARGS...: builds when needed, then replaces the shell with `endoreward COMMAND ARGS...` on
+# this machine's Spark in local mode (or the master in SPARK_MASTER), straight from the build folder, with
+# Spark's --add-opens list for Java 17 (the pom's spark.add.opens) and ENDOREWARD_JAVA_OPTS split on whitespace.
+exec_main() {
+  local command="$1"
+  shift
+  ensure_built
+  # Read here, not inside the java command line, where a failed read would go unnoticed.
+  local dependencies
+  dependencies="$(<"$CLASSPATH_FILE")"
+  local master="${SPARK_MASTER:-local[*]}"
+  local local_opts=()
+  if [[ "$master" == local* ]]; then
+    export SPARK_LOCAL_IP=127.0.0.1
+    local_opts=(-Dspark.driver.host=127.0.0.1 -Dspark.driver.bindAddress=127.0.0.1)
+  fi
+  local add_opens=()
+  local package
+  for package in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util \
+      java.util.concurrent java.util.concurrent.atomic sun.nio.ch sun.nio.cs sun.security.action sun.util.calendar; do
+    add_opens+=("--add-opens=java.base/$package=ALL-UNNAMED")
+  done
+  local extra_opts
+  split_words extra_opts "${ENDOREWARD_JAVA_OPTS:-}"
+  exec java "${add_opens[@]}" -Djdk.reflect.useDirectMethodHandle=false \
+    "-Dspark.master=$master" "${local_opts[@]}" \
+    -Dai.djl.offline=true -DOPT_OUT_TRACKING=true \
+    "-Dendoreward.home=$ROOT" \
+    "-Dlog4j2.configurationFile=$ROOT/conf/log4j2-local.properties" \
+    "${extra_opts[@]}" \
+    -cp "$CLASSES:$dependencies" \
+    dev.endoreward.cli.Main "$command" "$@"
+}

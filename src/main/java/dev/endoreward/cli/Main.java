@@ -36,7 +36,11 @@ public final class Main implements Callable<Integer> {
    */
   static CommandLine commandLine(ScoreRunner runner, SparkSessionFactory sessions, Path defaultConfFile) {
     CommandLine commandLine = new CommandLine(new Main())
-        .addSubcommand(new ScoreCommand(runner, sessions, defaultConfFile));
+        .addSubcommand(new ScoreCommand(runner, sessions, defaultConfFile))
+        .addSubcommand(new FilterCommand(sessions))
+        .addSubcommand(new BestOfNCommand(sessions))
+        .addSubcommand(new PairsCommand(sessions))
+        .addSubcommand(new OfflineRlCommand(sessions));
     commandLine.setExpandAtFiles(false);
     commandLine.setParameterExceptionHandler(Main::parameterError);
     return commandLine;

@@ -4,7 +4,7 @@ package dev.endoreward.spark.config;
 public final class ConfigException extends IllegalArgumentException {
   private final String key;
 
-  ConfigException(String key, String message) {
+  public ConfigException(String key, String message) {
     super(message);
     this.key = key;
   }

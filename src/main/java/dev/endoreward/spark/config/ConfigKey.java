@@ -7,9 +7,9 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * One configuration key of the {@code score} job: its name, documentation, type, default and rule. The
- * constants of {@link ScoreKeys} are the only instances; {@link #parse} is the only way a written value
- * becomes a typed one.
+ * One configuration key of a job: its name, documentation, type, default and rule. The constants of
+ * {@link ScoreKeys} (and of the curation commands' key lists) are the only instances; {@link #parse} is the
+ * only way a written value becomes a typed one.
  *
  * @param <T> the type of the key's value
  */
@@ -49,21 +49,21 @@ public final class ConfigKey<T> {
   }
 
   /** A text key that must be set; {@code howToSet} completes "pass ... or set &lt;key&gt;", e.g. "--model &lt;dir&gt;". */
-  static ConfigKey<String> requiredText(String name, String doc, String howToSet, Rule<String> rule) {
+  public static ConfigKey<String> requiredText(String name, String doc, String howToSet, Rule<String> rule) {
     return new ConfigKey<>(name, doc, Function.identity(), Function.identity(), null, rule, howToSet, Spelling.TEXT);
   }
 
   /** A text key, trimmed; {@code defaultValue} may be null for a key that is unset by default. */
-  static ConfigKey<String> text(String name, String doc, String defaultValue) {
+  public static ConfigKey<String> text(String name, String doc, String defaultValue) {
     return new ConfigKey<>(name, doc, Function.identity(), Function.identity(), defaultValue, null, null, Spelling.TEXT);
   }
 
   /** A text key kept exactly as written, spaces and line breaks included; unset by default. */
-  static ConfigKey<String> verbatimText(String name, String doc) {
+  public static ConfigKey<String> verbatimText(String name, String doc) {
     return new ConfigKey<>(name, doc, Function.identity(), Function.identity(), null, null, null, Spelling.VERBATIM);
   }
 
-  static ConfigKey<Integer> wholeNumber(String name, String doc, int defaultValue, Rule<Integer> rule) {
+  public static ConfigKey<Integer> wholeNumber(String name, String doc, int defaultValue, Rule<Integer> rule) {
     return new ConfigKey<>(name, doc, text -> {
       if (WHOLE_NUMBER.matcher(text).matches()) {
         long value = Long.parseLong(text);
@@ -75,7 +75,7 @@ public final class ConfigKey<T> {
     }, String::valueOf, defaultValue, rule, null, Spelling.TRIMMED);
   }
 
-  static ConfigKey<Double> decimal(String name, String doc, double defaultValue, Rule<Double> rule) {
+  public static ConfigKey<Double> decimal(String name, String doc, double defaultValue, Rule<Double> rule) {
     return new ConfigKey<>(name, doc, text -> {
       if (!DECIMAL.matcher(text).matches()) {
         throw new IllegalArgumentException("expected a decimal number");
@@ -84,7 +84,7 @@ public final class ConfigKey<T> {
     }, String::valueOf, defaultValue, rule, null, Spelling.TRIMMED);
   }
 
-  static ConfigKey<Boolean> bool(String name, String doc, boolean defaultValue) {
+  public static ConfigKey<Boolean> bool(String name, String doc, boolean defaultValue) {
     return new ConfigKey<>(name, doc, text -> switch (text.toLowerCase(Locale.ROOT)) {
       case "true" -> true;
       case "false" -> false;
@@ -93,13 +93,13 @@ public final class ConfigKey<T> {
   }
 
   /** One of an enum's values, written lower case with hyphens ({@code error-if-exists}), ignoring case. */
-  static <E extends Enum<E>> ConfigKey<E> choice(String name, String doc, Class<E> type, E defaultValue) {
+  public static <E extends Enum<E>> ConfigKey<E> choice(String name, String doc, Class<E> type, E defaultValue) {
     return new ConfigKey<>(name, doc, text -> ConfigText.parse(text, type), ConfigText::of, defaultValue, null, null,
         Spelling.TRIMMED);
   }
 
   /** A value of a type with its own written form: {@code parser} fails with the reason, {@code writer} inverts it. */
-  static <T> ConfigKey<T> written(String name, String doc, Function<String, T> parser, Function<T, String> writer,
+  public static <T> ConfigKey<T> written(String name, String doc, Function<String, T> parser, Function<T, String> writer,
       T defaultValue) {
     return new ConfigKey<>(name, doc, parser, writer, defaultValue, null, null, Spelling.TRIMMED);
   }
@@ -129,7 +129,7 @@ public final class ConfigKey<T> {
    * @throws ConfigException "Cannot set &lt;key&gt; to '&lt;text&gt;': &lt;why&gt;" for a value that does not
    *     parse or breaks the key's rule, or "Cannot score without &lt;key&gt;" for a required key left unset
    */
-  T parse(String written) {
+  public T parse(String written) {
     String text = written == null || spelling == Spelling.VERBATIM ? written : written.strip();
     T value;
     if (text == null) {
@@ -154,7 +154,7 @@ public final class ConfigKey<T> {
   }
 
   /** The canonical written form of a value; the empty text for null (unset). */
-  String write(T value) {
+  public String write(T value) {
     return value == null ? "" : writer.apply(value);
   }
 

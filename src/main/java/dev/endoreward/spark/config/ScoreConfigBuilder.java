@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 
 /**
  * Collects configuration values from layers, each overriding the ones added before it, then validates
@@ -82,8 +83,19 @@ public final class ScoreConfigBuilder {
    *     was given
    */
   public ScoreConfig build() {
+    return build(ScoreConfig::fromMap);
+  }
+
+  /**
+   * Validates the collected values with another job's {@code parser}, which reports a refused value as a
+   * {@link ConfigException}; the curation commands share these layers.
+   *
+   * @throws IllegalArgumentException "Cannot ..." naming the first unknown key or bad value, and where it
+   *     was given
+   */
+  public <T> T build(Function<Map<String, String>, T> parser) {
     try {
-      return ScoreConfig.fromMap(values);
+      return parser.apply(values);
     } catch (ConfigException e) {
       String origin = origins.get(e.key());
       if (origin == null) {

@@ -1,0 +1,115 @@
+package dev.endoreward.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.endoreward.curate.CurateKeys;
+import dev.endoreward.spark.config.ScoreConfigBuilder;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * A curation command: reads a complete {@code score} output and writes a curated one. Like {@code score},
+ * it validates its configuration (the keys' defaults, then {@code --conf} or {@code conf/<command>.properties},
+ * then {@code --set}, then {@code --input} and {@code --output}) before Spark starts, and exits with
+ * {@link ExitCodes#CONFIG_ERROR} for a bad configuration or an input or output refused on the driver, with
+ * {@link ExitCodes#RUNTIME_FAILURE} for any other failure. On success it prints the report as one JSON line.
+ *
+ * @param <C> the command's validated configuration
+ */
+abstract class CurateCommand<C> implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Option(names = "--input", paramLabel = "DIR", description = "A complete score output folder (sets input.path).")
+  private String input;
+
+  @Option(names = "--output", paramLabel = "DIR", description = "Output folder (sets output.path).")
+  private String output;
+
+  @Option(names = "--conf", paramLabel = "FILE",
+      description = "Properties file of settings (default: conf/<command>.properties when present).")
+  private Path conf;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "Sets one key, over the properties file; repeatable. An empty value unsets an optional key.")
+  private List<String> assignments = new ArrayList<>();
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Shows this help.")
+  private boolean help;
+
+  @Spec
+  private CommandSpec spec;
+
+  private final SparkSessionFactory sessions;
+
+  CurateCommand(SparkSessionFactory sessions) {
+    this.sessions = sessions;
+  }
+
+  /** Validates the collected values into the command's configuration. */
+  abstract C parse(Map<String, String> values);
+
+  /** Runs the command; returns its report. */
+  abstract Map<String, Object> run(SparkSession spark, C config);
+
+  /** What the command was doing, completing "Cannot finish ...", e.g. "filtering". */
+  abstract String activity();
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    C config;
+    try {
+      config = loadConfig();
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      return ExitCodes.CONFIG_ERROR;
+    }
+    try (SparkSession spark = sessions.open()) {
+      spec.commandLine().getOut().println(line(run(spark, config)));
+      return ExitCodes.OK;
+    } catch (IllegalArgumentException e) {
+      // The command's checks on the driver (input, output folder) refuse before any Spark job.
+      err.println(e.getMessage());
+      return ExitCodes.CONFIG_ERROR;
+    } catch (Exception | Error e) {
+      String message = String.valueOf(e.getMessage());
+      err.println(message.startsWith("Cannot") ? message : "Cannot finish " + activity() + ": " + e);
+      e.printStackTrace(err);
+      return ExitCodes.RUNTIME_FAILURE;
+    }
+  }
+
+  private C loadConfig() {
+    ScoreConfigBuilder builder = new ScoreConfigBuilder();
+    Path defaultConf = defaultConfFile();
+    if (conf != null) {
+      builder.withFile(conf);
+    } else if (Files.isRegularFile(defaultConf)) {
+      builder.withFile(defaultConf);
+    }
+    return builder.withAssignments(assignments)
+        .with(CurateKeys.INPUT_PATH, input)
+        .with(CurateKeys.OUTPUT_PATH, output)
+        .build(this::parse);
+  }
+
+  /** {@code conf/<command>.properties} under the installation folder when known, else under the working folder. */
+  private Path defaultConfFile() {
+    String home = System.getProperty(Main.HOME_PROPERTY);
+    Path file = Path.of("conf", spec.name() + ".properties");
+    return home == null ? file : Path.of(home).resolve(file);
+  }
+
+  private static String line(Map<String, Object> report) throws JsonProcessingException {
+    return JSON.writeValueAsString(report);
+  }
+}
