@@ -67,6 +67,7 @@ split_words() {
 # exec_main COMMAND ARGS...: builds when needed, then replaces the shell with `endoreward COMMAND ARGS...` on
 # this machine's Spark in local mode (or the master in SPARK_MASTER), straight from the build folder, with
 # Spark's --add-opens list for Java 17 (the pom's spark.add.opens) and ENDOREWARD_JAVA_OPTS split on whitespace.
+# Its log goes to ENDOREWARD_LOG_FILE (default ${TMPDIR:-/tmp}/endoreward/COMMAND-<yyyyMMdd'T'HHmmss>-<pid>.log).
 exec_main() {
   local command="$1"
   shift
@@ -77,6 +78,7 @@ exec_main() {
   local master="${SPARK_MASTER:-local[*]}"
   local local_opts=()
   if [[ "$master" == local* ]]; then
+    # The host name may resolve to an address other hosts cannot reach; a local run needs loopback only.
     export SPARK_LOCAL_IP=127.0.0.1
     local_opts=(-Dspark.driver.host=127.0.0.1 -Dspark.driver.bindAddress=127.0.0.1)
   fi
@@ -88,11 +90,20 @@ exec_main() {
   done
   local extra_opts
   split_words extra_opts "${ENDOREWARD_JAVA_OPTS:-}"
+  # exec keeps this shell's pid for java, so the pid in the name is the job's.
+  local log_file="${ENDOREWARD_LOG_FILE:-${TMPDIR:-/tmp}/endoreward/$command-$(date +%Y%m%dT%H%M%S)-$$.log}"
+  mkdir -p "$(dirname "$log_file")"
+  # Java cannot tell whether stderr is a terminal: on one, progress is a line redrawn in place, else log lines.
+  local stderr_terminal=false
+  if [[ -t 2 ]]; then
+    stderr_terminal=true
+  fi
   exec java "${add_opens[@]}" -Djdk.reflect.useDirectMethodHandle=false \
     "-Dspark.master=$master" "${local_opts[@]}" \
     -Dai.djl.offline=true -DOPT_OUT_TRACKING=true \
     "-Dendoreward.home=$ROOT" \
     "-Dlog4j2.configurationFile=$ROOT/conf/log4j2-local.properties" \
+    "-Dendoreward.log.file=$log_file" "-Dendoreward.stderr.terminal=$stderr_terminal" \
     "${extra_opts[@]}" \
     -cp "$CLASSES:$dependencies" \
     dev.endoreward.cli.Main "$command" "$@"
