@@ -36,7 +36,7 @@ final class InputReader {
       return new OpenInput(rows, listing.format(), listing.inputFiles());
     } catch (InputException e) {
       throw e;
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark's own exceptions are checked ones that Scala throws unchecked
       InputException cause = inputCause(e);
       if (cause != null) { // a line that input.on-malformed=fail refuses, met while inferring the schema
         throw new InputException(cause.getMessage(), e);
