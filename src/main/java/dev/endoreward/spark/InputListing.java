@@ -2,6 +2,7 @@ package dev.endoreward.spark;
 
 import dev.endoreward.spark.config.InputFormat;
 import java.io.IOException;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -84,7 +85,15 @@ record InputListing(InputFormat format, List<FileStatus> files, String baseFolde
 
   /** The listing a run records. */
   List<InputFile> inputFiles() {
-    return files.stream().map(f -> new InputFile(f.getPath().toString(), f.getLen(), f.getModificationTime())).toList();
+    return files.stream().map(f -> new InputFile(name(f.getPath()), f.getLen(), f.getModificationTime())).toList();
+  }
+
+  /** A file's URI as Spark names input files ({@code file:///tmp/x}, not {@code file:/tmp/x}), as runs record them. */
+  private static String name(Path path) {
+    URI uri = path.toUri();
+    return uri.getScheme() != null && uri.getRawAuthority() == null
+        ? uri.getScheme() + "://" + uri.getRawPath()
+        : uri.toString();
   }
 
   /** The format a file's name says, or null. */

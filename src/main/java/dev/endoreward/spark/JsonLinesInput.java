@@ -1,5 +1,6 @@
 package dev.endoreward.spark;
 
+import dev.endoreward.spark.config.InputColumns;
 import dev.endoreward.spark.config.InputConfig;
 import dev.endoreward.spark.config.MalformedPolicy;
 import java.io.IOException;
@@ -80,14 +81,33 @@ final class JsonLinesInput {
         .json(checked.filter(functions.col(SourceColumns.REJECT_REASON).isNull()).select(TEXT).as(Encoders.STRING()))
         .schema();
     if (schema.isEmpty()) {
-      throw new InputException("Cannot read input " + input.path()
-          + ": it holds no rows (no line is a JSON object that can be read)");
+      if (checked.isEmpty()) {
+        throw new InputException("Cannot read input " + input.path() + ": it holds no rows (only blank lines)");
+      }
+      schema = configuredSchema(input.columns()); // no line can be read: each is a rejected row
     }
     return checked.select(
         functions.from_json(functions.col(TEXT), schema, Map.of("mode", "FAILFAST")).as("row"),
         functions.col(SourceColumns.FILE), functions.col(SourceColumns.POSITION),
         functions.col(SourceColumns.REJECT_REASON), functions.col(SourceColumns.REJECT_DETAIL))
         .select(columns(schema));
+  }
+
+  /** The configured columns with their documented types, for input none of whose lines can be read. */
+  private static StructType configuredSchema(InputColumns columns) {
+    StructType schema = new StructType().add(columns.id(), DataTypes.StringType);
+    if (columns.messagesForm()) {
+      schema = schema.add(columns.messages(), DataTypes.createArrayType(
+          new StructType().add("role", DataTypes.StringType).add("content", DataTypes.StringType)));
+    } else {
+      schema = schema.add(columns.prompt(), DataTypes.StringType).add(columns.response(), DataTypes.StringType);
+    }
+    for (String column : new String[] {columns.system(), columns.promptId()}) {
+      if (column != null) {
+        schema = schema.add(column, DataTypes.StringType);
+      }
+    }
+    return schema;
   }
 
   private static Column[] columns(StructType schema) {

@@ -119,6 +119,10 @@ class TestInputPolicy extends SparkTestBase {
         .hasMessage("Cannot read input " + empty + ": it holds no rows (every file is empty)");
     Path blank = Files.write(temp.resolve("blank.jsonl"), List.of("", "  "));
     assertThatThrownBy(() -> run(blank)).isInstanceOf(InputException.class)
-        .hasMessage("Cannot read input " + blank + ": it holds no rows (no line is a JSON object that can be read)");
+        .hasMessage("Cannot read input " + blank + ": it holds no rows (only blank lines)");
+    Path unreadable = Files.write(temp.resolve("unreadable.jsonl"), List.of("[1]", "{\"id\":\"a\",\"prompt\":7}"));
+    RunSummary summary = run(unreadable);
+    assertThat(summary.rowsIn()).isEqualTo(2);
+    assertThat(summary.rejectedByReason()).containsEntry("MALFORMED_INPUT", 2L);
   }
 }
