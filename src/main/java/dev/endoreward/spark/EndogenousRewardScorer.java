@@ -88,9 +88,9 @@ public final class EndogenousRewardScorer implements Serializable {
   Dataset<Row> score(Dataset<Row> input, ScoreMetrics metrics) {
     InputReader.checkSchema(config.input().path(), config.input().columns(), input.schema());
     PartitionScorer scorer = new PartitionScorer(new PairReader(config.input().columns(), config.input().systemPrompt()),
-        output, config.job().chunkRows(), metrics, scorers);
+        SourceColumns.visibleIndices(input.schema()), output, config.job().chunkRows(), metrics, scorers);
     return input.mapPartitions((MapPartitionsFunction<Row, Row>) scorer::score,
-        Encoders.row(output.combinedSchema(input.schema())));
+        Encoders.row(output.combinedSchema(SourceColumns.visible(input.schema()))));
   }
 
   /** The scored rows of a {@link #score} result: input columns, then score columns; provenance on {@code reward}. */

@@ -3,13 +3,7 @@ package dev.endoreward.spark;
 import dev.endoreward.spark.config.InputColumns;
 import dev.endoreward.spark.config.InputConfig;
 import dev.endoreward.spark.config.InputFormat;
-import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -20,23 +14,44 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Opens the input (Parquet or JSON Lines, on any Hadoop file system) and checks, on the driver, that
- * the configured columns exist with usable types and do not clash with the columns the job adds.
+ * the configured columns exist with usable types and do not clash with the columns the job adds. Each row
+ * carries hidden {@link SourceColumns}: where it comes from, and why it cannot be scored when reading it
+ * found out.
  */
 final class InputReader {
   private InputReader() {}
 
-  /** The input as a Dataset; nothing is scanned beyond schema inference. */
-  static Dataset<Row> open(SparkSession spark, InputConfig input) {
-    InputFormat format = input.format() == InputFormat.AUTO ? detectFormat(spark, input.path()) : input.format();
-    Dataset<Row> rows;
+  /**
+   * The input's rows, with the hidden {@link SourceColumns}, and the files they come from. Lists the files
+   * and reads Parquet footers on the driver; JSON Lines are read once to infer their schema.
+   *
+   * @throws InputException "Cannot read input ..." when the input cannot be read as configured
+   */
+  static OpenInput open(SparkSession spark, InputConfig input) {
+    InputListing listing = InputListing.of(input.path(), input.format(), spark.sparkContext().hadoopConfiguration());
     try {
-      rows = format == InputFormat.PARQUET
-          ? spark.read().parquet(input.path())
-          : spark.read().option("mode", "FAILFAST").json(input.path());
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("Cannot read input " + input.path() + ": " + e.getMessage(), e);
+      Dataset<Row> rows = listing.format() == InputFormat.PARQUET
+          ? ParquetInput.open(spark, listing, input)
+          : JsonLinesInput.open(spark, listing, input);
+      return new OpenInput(rows, listing.format(), listing.inputFiles());
+    } catch (InputException e) {
+      throw e;
+    } catch (Exception e) { // Spark's own exceptions are checked ones that Scala throws unchecked
+      InputException cause = inputCause(e);
+      if (cause != null) { // a line that input.on-malformed=fail refuses, met while inferring the schema
+        throw new InputException(cause.getMessage(), e);
+      }
+      throw new InputException("Cannot read input " + input.path() + ": " + e.getMessage(), e);
     }
-    return rows;
+  }
+
+  private static InputException inputCause(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      if (cause instanceof InputException input) {
+        return input;
+      }
+    }
+    return null;
   }
 
   /**
@@ -45,10 +60,6 @@ final class InputReader {
    * @param source how messages name the input (its path)
    */
   static void checkSchema(String source, InputColumns columns, StructType schema) {
-    if (schema.getFieldIndex("_corrupt_record").isDefined()) {
-      throw new IllegalArgumentException("Cannot read input " + source
-          + ": some lines are not JSON objects (Spark found a _corrupt_record column)");
-    }
     requireColumn(source, schema, columns.id(), "a string or integer", InputReader::isIdType);
     if (columns.messagesForm()) {
       requireColumn(source, schema, columns.messages(), "array<struct<role: string, content: string>>",
@@ -102,48 +113,5 @@ final class InputReader {
       }
     }
     return true;
-  }
-
-  /** Parquet or JSON Lines from the path's extension or, for a folder, from the data files inside. */
-  static InputFormat detectFormat(SparkSession spark, String path) {
-    InputFormat byName = formatOfName(path);
-    if (byName != null) {
-      return byName;
-    }
-    Path dir = new Path(path);
-    try {
-      FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (!fs.exists(dir)) {
-        throw new IllegalArgumentException("Cannot read input " + path + ": it does not exist");
-      }
-      List<String> names = new ArrayList<>();
-      if (fs.getFileStatus(dir).isDirectory()) {
-        for (FileStatus status : fs.listStatus(dir)) {
-          String name = status.getPath().getName();
-          if (!name.startsWith("_") && !name.startsWith(".")) {
-            names.add(name);
-            InputFormat inside = formatOfName(name);
-            if (inside != null) {
-              return inside;
-            }
-          }
-        }
-      }
-      throw new IllegalArgumentException("Cannot tell the format of input " + path + " (files: " + names
-          + "): name files *.parquet, *.jsonl or *.json, or set input.format");
-    } catch (IOException e) {
-      throw new IllegalArgumentException("Cannot read input " + path + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static InputFormat formatOfName(String name) {
-    String lower = name.toLowerCase(Locale.ROOT);
-    if (lower.endsWith(".parquet")) {
-      return InputFormat.PARQUET;
-    }
-    if (lower.endsWith(".jsonl") || lower.endsWith(".json") || lower.endsWith(".jsonl.gz") || lower.endsWith(".json.gz")) {
-      return InputFormat.JSONL;
-    }
-    return null;
   }
 }

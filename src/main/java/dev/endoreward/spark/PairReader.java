@@ -32,6 +32,10 @@ final class PairReader implements Serializable {
   }
 
   Outcome<PairInput> read(Row row) {
+    Outcome<PairInput> rejectedOnRead = rejectedOnRead(row);
+    if (rejectedOnRead != null) {
+      return rejectedOnRead;
+    }
     if (isNull(row, columns.id())) {
       return Outcome.rejected(RejectReason.NULL_FIELD, "column '" + columns.id() + "' is null");
     }
@@ -80,6 +84,16 @@ final class PairReader implements Serializable {
       system = conversation.remove(0).content();
     }
     return Outcome.ok(new PairInput(system, conversation, last.content()));
+  }
+
+  /** The rejection the reader found (a malformed line, invalid text, a repeated id), or null. */
+  private static Outcome<PairInput> rejectedOnRead(Row row) {
+    if (row.schema() == null || row.schema().getFieldIndex(SourceColumns.REJECT_REASON).isEmpty()
+        || isNull(row, SourceColumns.REJECT_REASON)) {
+      return null;
+    }
+    return Outcome.rejected(RejectReason.valueOf(row.getAs(SourceColumns.REJECT_REASON)),
+        row.getAs(SourceColumns.REJECT_DETAIL));
   }
 
   private static boolean isNull(Row row, String column) {

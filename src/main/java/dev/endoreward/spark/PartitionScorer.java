@@ -33,14 +33,17 @@ final class PartitionScorer implements Serializable {
   private final int scoreColumnCount;
   private final ScoreMetrics metrics;
   private final ScorerFactory scorers;
+  private final int[] carried;
 
   /**
+   * @param carried the indices of the input columns the output carries (all but the hidden ones)
    * @param chunkRows rows scored together, at least 1 ({@code batch.chunk-rows})
    * @param scorers opens the task's scorer once a row needs it
    */
-  PartitionScorer(PairReader reader, OutputColumns output, int chunkRows, ScoreMetrics metrics,
+  PartitionScorer(PairReader reader, int[] carried, OutputColumns output, int chunkRows, ScoreMetrics metrics,
       ScorerFactory scorers) {
     this.reader = reader;
+    this.carried = carried.clone();
     this.scoreColumnCount = output.scoreFields().size();
     this.output = output;
     this.chunkRows = chunkRows;
@@ -150,9 +153,9 @@ final class PartitionScorer implements Serializable {
     return RowFactory.create(values.toArray());
   }
 
-  private static List<Object> inputValues(Row input) {
-    List<Object> values = new ArrayList<>(input.length() + 16);
-    for (int i = 0; i < input.length(); i++) {
+  private List<Object> inputValues(Row input) {
+    List<Object> values = new ArrayList<>(carried.length + 16);
+    for (int i : carried) {
       values.add(input.get(i));
     }
     return values;

@@ -18,6 +18,7 @@ import java.util.Map;
  * @param rowsScored rows in {@code scored/}
  * @param rowsRejected rows in {@code rejected/}
  * @param rejectedByReason rejected rows by {@code reject_reason}
+ * @param duplicateIds rows whose id an earlier row has, scored or rejected ({@code input.duplicate-ids})
  * @param promptTokens prompt tokens of the scored rows
  * @param responseTokens response tokens of the scored rows
  * @param attempts the first attempt and every resume, in order
@@ -32,6 +33,7 @@ public record RunSummary(
     @JsonProperty("rows_scored") long rowsScored,
     @JsonProperty("rows_rejected") long rowsRejected,
     @JsonProperty("rejected_by_reason") Map<String, Long> rejectedByReason,
+    @JsonProperty("duplicate_ids") long duplicateIds,
     @JsonProperty("prompt_tokens") long promptTokens,
     @JsonProperty("response_tokens") long responseTokens,
     @JsonProperty("attempts") List<Attempt> attempts,
@@ -47,10 +49,10 @@ public record RunSummary(
   public String describe() {
     Attempt last = lastAttempt();
     return String.format(
-        "Scored %,d of %,d rows (%,d rejected: %s) in run %s (%,d unit(s), %,d committed by this attempt)"
+        "Scored %,d of %,d rows (%,d rejected: %s; %,d duplicate ids) in run %s (%,d unit(s), %,d committed by this attempt)"
             + " in %.1f s, %,.0f tokens/s, %.1f%% padding.%n"
             + "Output: %s/scored, %s/rejected, %s/_summary.json; %s/_SUCCESS marks it complete",
-        rowsScored, rowsIn, rowsRejected, rejectedByReason, runId, units, last.unitsCommitted(), last.wallSeconds(),
+        rowsScored, rowsIn, rowsRejected, rejectedByReason, duplicateIds, runId, units, last.unitsCommitted(), last.wallSeconds(),
         last.tokensPerSecond(), 100 * last.paddingFraction(), outputPath, outputPath, outputPath, outputPath);
   }
 }

@@ -46,17 +46,17 @@ public final class ScoreJob {
     OutputFolder folder = OutputFolder.open(hadoop, config.output().path());
     RunChecks.checkWritable(folder, config.output().mode() == OutputMode.ERROR_IF_EXISTS && !config.output().resume());
 
-    Dataset<Row> input = InputReader.open(spark, config.input());
+    OpenInput input = InputReader.open(spark, config.input());
     ScoreMetrics metrics = new ScoreMetrics(context);
-    Dataset<Row> combined = scorer.score(input, metrics); // lazy: checks the schema and gives the output columns
-    RunIdentity identity = new RunIdentity(InputFile.of(input, hadoop), scorer.provenance(), config.asMap(),
+    Dataset<Row> combined = scorer.score(input.rows(), metrics); // lazy: checks the schema and gives the output columns
+    RunIdentity identity = new RunIdentity(input.files(), scorer.provenance(), config.asMap(),
         RunRecord.columns(scorer.scoredRows(combined).schema()), RunRecord.columns(scorer.rejectedRows(combined).schema()));
 
     String what = "endoreward score " + config.input().path() + " with " + config.engine().artefactDir();
     context.setJobDescription(what + ": counting input rows");
     RunRecord run;
     try {
-      run = RunStart.start(folder, config.output(), config.job(), identity, input::count, Instant.now());
+      run = RunStart.start(folder, config.output(), config.job(), identity, input.rows()::count, Instant.now());
     } finally {
       context.setJobDescription(null);
     }
@@ -74,7 +74,8 @@ public final class ScoreJob {
           Math.round((double) run.rowsIn() * pending.size() / run.unitCount()), config.job().progressIntervalSeconds());
     }
     try {
-      UnitSplit split = new UnitSplit(input, config.input().columns().id(), run.plan(), Set.copyOf(pending));
+      UnitSplit split = new UnitSplit(input, config.input().columns().id(), config.input().duplicateIds(), run.plan(),
+          Set.copyOf(pending));
       new UnitRunner(context, scorer, metrics, folder, run, attemptNumber, split, what + " into run " + run.runId())
           .run(pending, 2 * Math.max(1, context.defaultParallelism()));
     } finally {

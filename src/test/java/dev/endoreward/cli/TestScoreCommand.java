@@ -364,7 +364,7 @@ class TestScoreCommand {
 
   private RunSummary record(ScoreConfig config) {
     runs.add(config);
-    return new RunSummary("run", config.output().path(), 1, 0, 0, 0, Map.of(), 0, 0,
+    return new RunSummary("run", config.output().path(), 1, 0, 0, 0, Map.of(), 0, 0, 0,
         List.of(new Attempt(1, "now", true, 0, 1, 0, 0, 0, 0, 0)), Map.of(), config.asMap());
   }
 }

@@ -67,7 +67,7 @@ public final class CommitProtocolBenchmark {
   private static void plainWrite(SparkSession spark, Path input, Path output, int partitions) {
     ScoreConfig config = config(input, output, String.valueOf(partitions));
     EndogenousRewardScorer scorer = scorer(config);
-    Dataset<Row> combined = scorer.score(InputReader.open(spark, config.input()).repartition(partitions))
+    Dataset<Row> combined = scorer.score(InputReader.open(spark, config.input()).rows().repartition(partitions))
         .persist(StorageLevel.MEMORY_AND_DISK());
     for (String child : List.of(OutputFolder.SCORED, OutputFolder.REJECTED)) {
       Dataset<Row> rows = child.equals(OutputFolder.SCORED) ? scorer.scoredRows(combined) : scorer.rejectedRows(combined);
