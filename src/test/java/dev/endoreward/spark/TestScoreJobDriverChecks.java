@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.endoreward.engine.EngineCache;
 import dev.endoreward.spark.config.ScoreConfig;
+import dev.endoreward.testing.DuckDb;
 import dev.endoreward.testing.SharedFixtures;
 import dev.endoreward.testing.SparkTestBase;
 import java.io.IOException;
@@ -54,6 +55,13 @@ class TestScoreJobDriverChecks extends SparkTestBase {
     return input;
   }
 
+  /** One Parquet file holding the rows of a DuckDB query. */
+  private Path parquet(String select) {
+    Path file = temp.resolve("input.parquet");
+    DuckDb.execute("COPY (" + select + ") TO '" + file + "' (FORMAT PARQUET)");
+    return file;
+  }
+
   private ScoreConfig config(Path model, Path input, Map<String, String> extra) {
     Map<String, String> values = new HashMap<>(extra);
     values.put("model.path", model.toString());
@@ -90,13 +98,14 @@ class TestScoreJobDriverChecks extends SparkTestBase {
 
   @Test
   void wrongColumnType() throws IOException, TimeoutException {
-    Path input = jsonl("{\"id\":\"a\",\"prompt\":7,\"response\":\"r\"}");
+    // A Parquet column's type is in the footer; a JSON Lines line of the wrong type is a rejected row instead.
+    Path input = parquet("SELECT 'a' AS id, 7::BIGINT AS prompt, 'r' AS response");
     assertFailsOnDriver(config(SharedFixtures.storiesArtefact(), input, Map.of()), "column 'prompt' is bigint, expected string");
   }
 
   @Test
   void messagesColumnOfTheWrongShape() throws IOException, TimeoutException {
-    Path input = jsonl("{\"id\":\"a\",\"messages\":[\"hello\"]}");
+    Path input = parquet("SELECT 'a' AS id, ['hello'] AS messages");
     assertFailsOnDriver(config(SharedFixtures.storiesArtefact(), input,
         Map.of("input.column.messages", "messages")), "column 'messages' is array<string>");
   }

@@ -36,6 +36,16 @@ public final class DuckDb {
     }
   }
 
+  /** Runs {@code sql}, a statement without a result such as {@code COPY ... TO}. */
+  public static void execute(String sql) {
+    try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+        Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot run DuckDB statement " + sql + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Column name to DuckDB type of the Parquet files matching {@code glob}. */
   public static Map<String, String> schema(String glob) {
     Map<String, String> columns = new LinkedHashMap<>();
