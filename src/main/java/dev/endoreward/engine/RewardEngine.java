@@ -105,8 +105,9 @@ public final class RewardEngine implements AutoCloseable {
 
   /** A scorer for one thread; scorers share this engine's model and tokenizer. */
   public BatchScorer newScorer() {
-    return new BatchScorer(encoder, new LengthLimiter(maxLength, options.overlongPromptPolicy()), options.budget(),
-        head, new EndogenousReward(options.reward()));
+    LengthLimiter lengthLimiter =
+        new LengthLimiter(maxLength, artefact.manifest().maxLength(), options.overlongPromptPolicy());
+    return new BatchScorer(encoder, lengthLimiter, options.budget(), head, new EndogenousReward(options.reward()));
   }
 
   public EngineOptions options() {

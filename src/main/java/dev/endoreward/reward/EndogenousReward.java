@@ -14,6 +14,10 @@ package dev.endoreward.reward;
  * only checked, with {@link TerminalValue#BOOTSTRAP}.
  */
 public final class EndogenousReward {
+  /** What a user can change about a model that produces non-finite values. */
+  private static final String NON_FINITE_FIX = "; the model's outputs are not finite here: if it was exported in"
+      + " float16, export it in bfloat16 or float32, and check its weights for NaN";
+
   private final RewardOptions options;
 
   public EndogenousReward(RewardOptions options) {
@@ -38,7 +42,7 @@ public final class EndogenousReward {
     int usedLogSumExps = options.terminal() == TerminalValue.BOOTSTRAP ? r + 1 : r;
     String nonFinite = firstNonFinite(chosenLogits, logSumExps, usedLogSumExps);
     if (nonFinite != null) {
-      return Outcome.rejected(RejectReason.NON_FINITE, nonFinite);
+      return Outcome.rejected(RejectReason.NON_FINITE, nonFinite + NON_FINITE_FIX);
     }
     double alpha = options.alpha();
     double gamma = options.gamma();
@@ -66,8 +70,8 @@ public final class EndogenousReward {
         tokenRewards,
         tokenLogprobs);
     if (!Float.isFinite(result.reward()) || !Float.isFinite(result.logprob())) {
-      return Outcome.rejected(RejectReason.NON_FINITE,
-          "sequence reward " + result.reward() + " or logprob " + result.logprob() + " overflowed float");
+      return Outcome.rejected(RejectReason.NON_FINITE, "the sums over " + r + " response tokens overflow"
+          + " float: reward " + result.reward() + ", logprob " + result.logprob() + NON_FINITE_FIX);
     }
     return Outcome.ok(result);
   }
@@ -75,12 +79,14 @@ public final class EndogenousReward {
   private static String firstNonFinite(float[] chosenLogits, float[] logSumExps, int usedLogSumExps) {
     for (int k = 0; k < chosenLogits.length; k++) {
       if (!Float.isFinite(chosenLogits[k])) {
-        return "chosen logit of response token " + (k + 1) + " is " + chosenLogits[k];
+        return "chosen logit of response token " + (k + 1) + " of " + chosenLogits.length + " is "
+            + chosenLogits[k];
       }
     }
     for (int k = 0; k < usedLogSumExps; k++) {
       if (!Float.isFinite(logSumExps[k])) {
-        return "logsumexp before response token " + (k + 1) + " is " + logSumExps[k];
+        return "logsumexp before response token " + (k + 1) + " of " + chosenLogits.length + " is "
+            + logSumExps[k];
       }
     }
     return null;

@@ -55,7 +55,8 @@ final class AttributingRenderer {
     if (!alignment.align(0, 0)) {
       throw new TemplateRenderException(
           "cannot attribute rendered text to message content: the chat template changes or"
-              + " inspects content beyond stripping whitespace");
+              + " inspects content beyond stripping whitespace (" + unaligned(real, messages)
+              + "); use template.mode=plain, or a template that inserts content unchanged");
     }
     BitSet content = new BitSet();
     for (RenderedConversation.Occurrence occurrence : alignment.occurrences) {
@@ -63,6 +64,19 @@ final class AttributingRenderer {
     }
     return new RenderedConversation(
         AttributedText.of(real, content), List.copyOf(alignment.occurrences));
+  }
+
+  /** Which message the alignment could not place, as far as one can tell. */
+  private static String unaligned(String real, List<ChatMessage> messages) {
+    for (int i = 0; i < messages.size(); i++) {
+      ChatMessage message = messages.get(i);
+      if (!message.content().isEmpty()
+          && Alignment.variants(message.content()).stream().noneMatch(real::contains)) {
+        return "messages[" + i + "], role " + message.role() + ", does not appear in the output, as is or"
+            + " stripped";
+      }
+    }
+    return "every message appears in the output, but not where the template's own text leaves room for it";
   }
 
   private char unusedMarker(List<ChatMessage> messages) {

@@ -43,9 +43,12 @@ final class ChatTemplate {
    * @param specialTokens template variables such as {@code bos_token}, by name
    * @param extra the configured variables, such as {@code enable_thinking}
    * @param clock what {@code strftime_now} reads
-   * @throws IllegalArgumentException if the template does not parse
+   * @throws IllegalArgumentException if the template does not parse, or has a lone surrogate
    */
   ChatTemplate(String source, Map<String, String> specialTokens, TemplateVariables extra, Clock clock) {
+    WellFormedText.problem("the chat template", source).ifPresent(problem -> {
+      throw new IllegalArgumentException(problem);
+    });
     this.source = source;
     this.jinja2Source = TransformersJinjava.prepare(source);
     Map<String, Object> all = new HashMap<>(extra.values());

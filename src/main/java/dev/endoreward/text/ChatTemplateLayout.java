@@ -39,15 +39,22 @@ final class ChatTemplateLayout implements ConversationLayout {
     RenderedConversation fullText = renderer.render(messages, false, now);
 
     String promptString = promptText.text().text();
-    if (!fullText.text().text().startsWith(promptString)) {
+    String fullString = fullText.text().text();
+    checkWellFormed("prompt", promptString);
+    checkWellFormed("conversation", fullString);
+    if (!fullString.startsWith(promptString)) {
       throw new TemplateRenderException(
-          "the rendered conversation does not start with the rendered prompt: the chat template"
-              + " renders the earlier turns differently once the response is added");
+          "the rendered conversation does not start with the rendered prompt (they differ from char "
+              + firstDifference(promptString, fullString) + " of " + promptString.length()
+              + "): the chat template renders the earlier turns differently once the response is added;"
+              + " use template.mode=plain, or a template that renders each turn on its own");
     }
     int boundary = promptString.length();
     int responseEnd = fullText.lastEndOf(messages.size() - 1);
     if (responseEnd < 0) {
-      throw new TemplateRenderException("the chat template does not render the response");
+      throw new TemplateRenderException("the chat template does not render the response: the assistant"
+          + " message's content does not appear in its output; use template.mode=plain, or a template that"
+          + " renders assistant turns");
     }
     if (responseEnd < boundary) {
       throw new TemplateRenderException(
@@ -56,6 +63,30 @@ final class ChatTemplateLayout implements ConversationLayout {
     AttributedText full = fullText.text();
     return new LaidOutPair(
         promptText.text(), full.slice(boundary, full.length()), responseEnd - boundary);
+  }
+
+  /**
+   * Content is checked before rendering, so a lone surrogate here is the template's: its own text,
+   * or a slice that cuts a character in two. The native tokenizer must never see one.
+   */
+  private static void checkWellFormed(String what, String rendered) throws TemplateRenderException {
+    int index = WellFormedText.firstLoneSurrogate(rendered);
+    if (index >= 0) {
+      throw new TemplateRenderException(String.format(
+          "the chat template renders a lone surrogate U+%04X at char %d of the %s, which is not Unicode"
+              + " text: it cuts a character in two, or holds one itself",
+          (int) rendered.charAt(index), index, what));
+    }
+  }
+
+  private static int firstDifference(String a, String b) {
+    int common = Math.min(a.length(), b.length());
+    for (int i = 0; i < common; i++) {
+      if (a.charAt(i) != b.charAt(i)) {
+        return i;
+      }
+    }
+    return common;
   }
 
   @Override

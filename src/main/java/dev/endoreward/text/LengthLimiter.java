@@ -20,21 +20,39 @@ import dev.endoreward.reward.RejectReason;
  */
 public final class LengthLimiter {
   private final int maxLength;
+  private final int modelMaxLength;
   private final OverlongPromptPolicy policy;
 
   /**
+   * A limiter at the model's own maximum length.
+   *
    * @param maxLength the most tokens a pair may have, prompt and response together; at least 2
    * @param policy what to do with longer pairs
    */
   public LengthLimiter(int maxLength, OverlongPromptPolicy policy) {
+    this(maxLength, maxLength, policy);
+  }
+
+  /**
+   * @param maxLength the most tokens a pair may have, prompt and response together; at least 2
+   * @param modelMaxLength the most the model accepts, at least {@code maxLength}: rejection details
+   *     suggest raising {@code length.max} only when it is below this
+   * @param policy what to do with longer pairs
+   */
+  public LengthLimiter(int maxLength, int modelMaxLength, OverlongPromptPolicy policy) {
     if (maxLength < 2) {
       throw new IllegalArgumentException(
           "Cannot create length limiter: maxLength must be at least 2, got " + maxLength);
+    }
+    if (modelMaxLength < maxLength) {
+      throw new IllegalArgumentException("Cannot create length limiter: the model's maximum length "
+          + modelMaxLength + " is below maxLength " + maxLength);
     }
     if (policy == null) {
       throw new IllegalArgumentException("Cannot create length limiter: policy is null");
     }
     this.maxLength = maxLength;
+    this.modelMaxLength = modelMaxLength;
     this.policy = policy;
   }
 
@@ -46,18 +64,21 @@ public final class LengthLimiter {
     if (excess <= 0) {
       return Outcome.ok(pair);
     }
-    String sizes =
-        promptLength + " prompt + " + responseLength + " response tokens exceed max length "
-            + maxLength;
+    String sizes = "prompt " + promptLength + " + response " + responseLength + " tokens exceed "
+        + (maxLength < modelMaxLength ? "length.max " : "the model's maximum length ") + maxLength;
+    String raise = maxLength < modelMaxLength
+        ? "raise length.max (the model accepts up to " + modelMaxLength + ")"
+        : null;
     if (policy == OverlongPromptPolicy.REJECT) {
-      return Outcome.rejected(RejectReason.TOO_LONG, sizes);
+      return Outcome.rejected(RejectReason.TOO_LONG, sizes + "; "
+          + (raise == null ? "" : raise + ", or ")
+          + "set length.overlong-prompt=truncate-left to cut the prompt's start");
     }
-    int cuttable = countCuttable(pair.promptCuttable());
-    if (cuttable < excess || promptLength - excess < 1) {
-      return Outcome.rejected(
-          RejectReason.TOO_LONG,
-          sizes + "; truncation would drop " + excess + " prompt tokens but only "
-              + Math.min(cuttable, promptLength - 1) + " can be cut");
+    int cuttable = Math.min(countCuttable(pair.promptCuttable()), promptLength - 1);
+    if (cuttable < excess) {
+      return Outcome.rejected(RejectReason.TOO_LONG, sizes + " by " + excess + ", and only " + cuttable
+          + " prompt tokens can be cut (template and control tokens stay, and so does one prompt token); "
+          + (raise == null ? "shorten the response or the conversation's turns" : raise));
     }
     return Outcome.ok(dropEarliestCuttable(pair, excess));
   }

@@ -47,8 +47,8 @@ final class PairTokenizer {
     if (prompt.size() == 0) {
       return Outcome.rejected(
           RejectReason.TEMPLATE_ERROR,
-          "the prompt encodes to no tokens, but the first response token must follow one"
-              + " (use a tokenizer that adds BOS, or a non-empty prompt)");
+          "the prompt encodes to no tokens and the tokenizer adds no BOS, so no token precedes the"
+              + " first response token; give the row a non-empty prompt or system prompt");
     }
 
     Piece lastPromptPiece =
@@ -66,7 +66,8 @@ final class PairTokenizer {
       }
     }
     if (response.size() == 0) {
-      return Outcome.rejected(RejectReason.EMPTY_RESPONSE, "the response encodes to no tokens");
+      return Outcome.rejected(RejectReason.EMPTY_RESPONSE, "the response encodes to no tokens (the"
+          + " template's whitespace handling absorbs all of it), so it has no token to score");
     }
     return Outcome.ok(new EncodedPair(prompt.ids(), prompt.cuttable(), response.ids(), false));
   }

@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** Row-level checks before rendering: null fields, an empty response, unknown roles. */
+/**
+ * Row-level checks before rendering: null fields, text that is not valid Unicode (see
+ * {@link WellFormedText}), an empty response, unknown roles.
+ */
 final class PairValidator {
   static final Set<String> ROLES = Set.of("system", "user", "assistant", "tool");
 
@@ -23,6 +26,12 @@ final class PairValidator {
     if (pair == null) {
       return reject(RejectReason.NULL_FIELD, "the pair is null");
     }
+    if (pair.system() != null) {
+      Optional<Rejection> invalid = invalidText("system prompt", pair.system());
+      if (invalid.isPresent()) {
+        return invalid;
+      }
+    }
     List<ChatMessage> prompt = pair.prompt();
     if (prompt == null) {
       return reject(RejectReason.NULL_FIELD, "prompt is null");
@@ -38,6 +47,15 @@ final class PairValidator {
       if (message.content() == null) {
         return reject(RejectReason.NULL_FIELD, "content of prompt message " + i + " is null");
       }
+      Optional<Rejection> invalid = checkRoles
+          ? invalidText("role of prompt message " + i, message.role())
+          : Optional.empty();
+      if (invalid.isEmpty()) {
+        invalid = invalidText("content of prompt message " + i, message.content());
+      }
+      if (invalid.isPresent()) {
+        return invalid;
+      }
       if (checkRoles && !ROLES.contains(message.role())) {
         return reject(
             RejectReason.TEMPLATE_ERROR,
@@ -49,9 +67,13 @@ final class PairValidator {
       return reject(RejectReason.NULL_FIELD, "response is null");
     }
     if (pair.response().isEmpty()) {
-      return reject(RejectReason.EMPTY_RESPONSE, "response is empty");
+      return reject(RejectReason.EMPTY_RESPONSE, "response is empty, so it has no token to score");
     }
-    return Optional.empty();
+    return invalidText("response", pair.response());
+  }
+
+  private static Optional<Rejection> invalidText(String what, String text) {
+    return WellFormedText.problem(what, text).map(detail -> new Rejection(RejectReason.INVALID_TEXT, detail));
   }
 
   private static Optional<Rejection> reject(RejectReason reason, String detail) {

@@ -50,8 +50,9 @@ public final class TemplateVariables implements Serializable {
   /**
    * The variables of a JSON object such as {@code {"enable_thinking": false}}; empty text is none.
    *
-   * @throws IllegalArgumentException with the reason, if the text is not a JSON object, or names a
-   *     variable that is reserved or not a valid name
+   * @throws IllegalArgumentException with the reason, if the text is not a JSON object, names a
+   *     variable that is reserved or not a valid name, or holds text with a lone surrogate (which JSON's
+   *     escapes can spell, but no tokenizer can encode)
    */
   public static TemplateVariables parse(String json) {
     if (json == null || json.isBlank()) {
@@ -80,6 +81,9 @@ public final class TemplateVariables implements Serializable {
     }
     if (names.isEmpty()) {
       return NONE;
+    }
+    for (String name : names) {
+      checkWellFormed(name, root.get(name));
     }
     try {
       String canonical = JSON.writeValueAsString(root);
@@ -121,6 +125,20 @@ public final class TemplateVariables implements Serializable {
   @Override
   public String toString() {
     return json.isEmpty() ? "{}" : json;
+  }
+
+  /** Every string in a variable's value, keys of nested objects included, must be Unicode text. */
+  private static void checkWellFormed(String name, JsonNode value) {
+    String what = "template variable '" + name + "'";
+    if (value.isTextual()) {
+      WellFormedText.problem(what, value.textValue()).ifPresent(problem -> {
+        throw new IllegalArgumentException(problem);
+      });
+    }
+    value.fieldNames().forEachRemaining(key -> WellFormedText.problem(what + " key", key).ifPresent(problem -> {
+      throw new IllegalArgumentException(problem);
+    }));
+    value.elements().forEachRemaining(element -> checkWellFormed(name, element));
   }
 
   private static Map<String, Object> read(String json) {

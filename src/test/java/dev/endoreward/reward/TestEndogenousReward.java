@@ -97,11 +97,14 @@ class TestEndogenousReward {
     EndogenousReward reward = new EndogenousReward(PAPER);
     Outcome<SequenceReward> nanLogit = reward.compute(new float[] {1f, Float.NaN}, new float[] {1f, 2f, 3f});
     assertThat(nanLogit.rejection().reason()).isEqualTo(RejectReason.NON_FINITE);
-    assertThat(nanLogit.rejection().detail()).contains("response token 2");
+    assertThat(nanLogit.rejection().detail()).isEqualTo("chosen logit of response token 2 of 2 is NaN; the"
+        + " model's outputs are not finite here: if it was exported in float16, export it in bfloat16 or"
+        + " float32, and check its weights for NaN");
 
     Outcome<SequenceReward> infLse =
         reward.compute(new float[] {1f, 2f}, new float[] {Float.POSITIVE_INFINITY, 2f, 3f});
     assertThat(infLse.rejection().reason()).isEqualTo(RejectReason.NON_FINITE);
+    assertThat(infLse.rejection().detail()).startsWith("logsumexp before response token 1 of 2 is Infinity; ");
 
     Outcome<SequenceReward> negInf = reward.compute(new float[] {Float.NEGATIVE_INFINITY}, new float[] {1f, 2f});
     assertThat(negInf.isRejected()).isTrue();
@@ -122,6 +125,8 @@ class TestEndogenousReward {
     Outcome<SequenceReward> out = new EndogenousReward(PAPER)
         .compute(new float[] {big, big, big, big}, new float[] {0f, 0f, 0f, 0f, 0f});
     assertThat(out.rejection().reason()).isEqualTo(RejectReason.NON_FINITE);
+    assertThat(out.rejection().detail()).startsWith(
+        "the sums over 4 response tokens overflow float: reward Infinity, logprob Infinity; ");
   }
 
   @Test

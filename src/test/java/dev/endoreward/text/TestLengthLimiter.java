@@ -53,8 +53,9 @@ class TestLengthLimiter {
         .isEqualTo(
             new Rejection(
                 RejectReason.TOO_LONG,
-                "8 prompt + 2 response tokens exceed max length 5; truncation would drop 5"
-                    + " prompt tokens but only 4 can be cut"));
+                "prompt 8 + response 2 tokens exceed the model's maximum length 5 by 5, and only 4"
+                    + " prompt tokens can be cut (template and control tokens stay, and so does one"
+                    + " prompt token); shorten the response or the conversation's turns"));
   }
 
   @Test
@@ -69,8 +70,9 @@ class TestLengthLimiter {
         .isEqualTo(
             new Rejection(
                 RejectReason.TOO_LONG,
-                "2 prompt + 3 response tokens exceed max length 3; truncation would drop 2"
-                    + " prompt tokens but only 1 can be cut"));
+                "prompt 2 + response 3 tokens exceed the model's maximum length 3 by 2, and only 1"
+                    + " prompt tokens can be cut (template and control tokens stay, and so does one"
+                    + " prompt token); shorten the response or the conversation's turns"));
     assertThat(new LengthLimiter(4, OverlongPromptPolicy.TRUNCATE_LEFT).fit(allContent).value()
             .promptIds())
         .containsExactly(6);
@@ -83,7 +85,28 @@ class TestLengthLimiter {
     assertThat(outcome.rejection())
         .isEqualTo(
             new Rejection(
-                RejectReason.TOO_LONG, "8 prompt + 2 response tokens exceed max length 9"));
+                RejectReason.TOO_LONG,
+                "prompt 8 + response 2 tokens exceed the model's maximum length 9; set"
+                    + " length.overlong-prompt=truncate-left to cut the prompt's start"));
+  }
+
+  @Test
+  void belowTheModelsMaximumTheDetailSuggestsRaisingLengthMax() {
+    assertThat(new LengthLimiter(9, 2048, OverlongPromptPolicy.REJECT).fit(PAIR).rejection())
+        .isEqualTo(
+            new Rejection(
+                RejectReason.TOO_LONG,
+                "prompt 8 + response 2 tokens exceed length.max 9; raise length.max (the model"
+                    + " accepts up to 2048), or set length.overlong-prompt=truncate-left to cut the"
+                    + " prompt's start"));
+    assertThat(
+            new LengthLimiter(5, 2048, OverlongPromptPolicy.TRUNCATE_LEFT).fit(PAIR).rejection())
+        .isEqualTo(
+            new Rejection(
+                RejectReason.TOO_LONG,
+                "prompt 8 + response 2 tokens exceed length.max 5 by 5, and only 4 prompt tokens"
+                    + " can be cut (template and control tokens stay, and so does one prompt"
+                    + " token); raise length.max (the model accepts up to 2048)"));
   }
 
   @Test
@@ -91,6 +114,9 @@ class TestLengthLimiter {
     assertThatThrownBy(() -> new LengthLimiter(1, OverlongPromptPolicy.REJECT))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Cannot create length limiter: maxLength must be at least 2, got 1");
+    assertThatThrownBy(() -> new LengthLimiter(8, 7, OverlongPromptPolicy.REJECT))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Cannot create length limiter: the model's maximum length 7 is below maxLength 8");
     assertThatThrownBy(() -> new LengthLimiter(8, null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Cannot create length limiter: policy is null");

@@ -62,11 +62,13 @@ class TestPairEncoderRejections {
   @Test
   void anEmptyResponseIsRejectedAsEmptyResponse() {
     assertRejected(
-        chat.encode(PairInput.of(null, "q", "")), RejectReason.EMPTY_RESPONSE, "response is empty");
+        chat.encode(PairInput.of(null, "q", "")),
+        RejectReason.EMPTY_RESPONSE,
+        "response is empty, so it has no token to score");
     assertRejected(
         plain.encode(PairInput.of(null, "q", "")),
         RejectReason.EMPTY_RESPONSE,
-        "response is empty");
+        "response is empty, so it has no token to score");
   }
 
   @Test
@@ -104,8 +106,9 @@ class TestPairEncoderRejections {
       assertRejected(
           encoder.encode(PairInput.of(null, "q", "r")),
           RejectReason.TEMPLATE_ERROR,
-          "the rendered conversation does not start with the rendered prompt: the chat template"
-              + " renders the earlier turns differently once the response is added");
+          "the rendered conversation does not start with the rendered prompt (they differ from char"
+              + " 1 of 14): the chat template renders the earlier turns differently once the response"
+              + " is added; use template.mode=plain, or a template that renders each turn on its own");
     }
   }
 
@@ -119,7 +122,9 @@ class TestPairEncoderRejections {
       assertRejected(
           encoder.encode(PairInput.of(null, "q", "r")),
           RejectReason.TEMPLATE_ERROR,
-          "the chat template does not render the response");
+          "the chat template does not render the response: the assistant message's content does"
+              + " not appear in its output; use template.mode=plain, or a template that renders"
+              + " assistant turns");
     }
   }
 
@@ -133,7 +138,26 @@ class TestPairEncoderRejections {
       assertThat(outcome.isRejected()).isTrue();
       assertThat(outcome.rejection().reason()).isEqualTo(RejectReason.TEMPLATE_ERROR);
       assertThat(outcome.rejection().detail())
-          .startsWith("cannot attribute rendered text to message content");
+          .isEqualTo("cannot attribute rendered text to message content: the chat template changes or"
+              + " inspects content beyond stripping whitespace (every message appears in the output,"
+              + " but not where the template's own text leaves room for it); use template.mode=plain,"
+              + " or a template that inserts content unchanged");
+    }
+  }
+
+  @Test
+  void aTemplateThatChangesContentIsATemplateErrorNamingTheMessage() {
+    String template =
+        "{% for m in messages %}<|{{ m['role'] }}|>{{ m['content'] | upper }}<|end|>{% endfor %}"
+            + "{% if add_generation_prompt %}<|assistant|>{% endif %}";
+    try (PairEncoder encoder = chatWith(template)) {
+      assertRejected(
+          encoder.encode(PairInput.of(null, "quiet", "r")),
+          RejectReason.TEMPLATE_ERROR,
+          "cannot attribute rendered text to message content: the chat template changes or"
+              + " inspects content beyond stripping whitespace (messages[0], role user, does not"
+              + " appear in the output, as is or stripped); use template.mode=plain, or a template"
+              + " that inserts content unchanged");
     }
   }
 
@@ -162,8 +186,8 @@ class TestPairEncoderRejections {
     assertRejected(
         plain.encode(PairInput.of("", "", "r")),
         RejectReason.TEMPLATE_ERROR,
-        "the prompt encodes to no tokens, but the first response token must follow one (use a"
-            + " tokenizer that adds BOS, or a non-empty prompt)");
+        "the prompt encodes to no tokens and the tokenizer adds no BOS, so no token precedes the"
+            + " first response token; give the row a non-empty prompt or system prompt");
   }
 
   private PairEncoder chatWith(String template) {
