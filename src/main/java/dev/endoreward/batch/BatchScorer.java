@@ -40,6 +40,11 @@ public final class BatchScorer implements Scorer {
 
   @Override
   public List<Outcome<ScoredPair>> score(List<PairInput> pairs) {
+    return score(pairs, ScoringProgress.NONE);
+  }
+
+  @Override
+  public List<Outcome<ScoredPair>> score(List<PairInput> pairs, ScoringProgress progress) {
     List<Outcome<ScoredPair>> results = new ArrayList<>(pairs.size());
     List<EncodedPair> encoded = new ArrayList<>();
     List<Integer> encodedRow = new ArrayList<>();
@@ -53,6 +58,7 @@ public final class BatchScorer implements Scorer {
         encodedRow.add(results.size() - 1);
       }
     }
+    progress.done(pairs.size() - encoded.size(), 0); // rejected while encoding
     int[] lengths = encoded.stream().mapToInt(p -> p.promptIds().length + p.responseIds().length).toArray();
     for (int[] batch : TokenBudgetBatcher.plan(lengths, budget)) {
       List<int[]> sequences = new ArrayList<>(batch.length);
@@ -67,6 +73,7 @@ public final class BatchScorer implements Scorer {
         EncodedPair pair = encoded.get(batch[i]);
         results.set(encodedRow.get(batch[i]), rewardOf(pair, outputs.get(i)));
       }
+      progress.done(batch.length, realTokens);
     }
     return results;
   }

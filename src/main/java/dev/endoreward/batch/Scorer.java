@@ -18,6 +18,22 @@ public interface Scorer {
    */
   List<Outcome<ScoredPair>> score(List<PairInput> pairs);
 
+  /**
+   * Scores a chunk of pairs as {@link #score(List)} does, telling {@code progress} of rows as they finish. This
+   * default tells it once, at the end; an implementation that scores in batches tells it after each.
+   */
+  default List<Outcome<ScoredPair>> score(List<PairInput> pairs, ScoringProgress progress) {
+    List<Outcome<ScoredPair>> results = score(pairs);
+    long tokens = 0;
+    for (Outcome<ScoredPair> result : results) {
+      if (!result.isRejected()) {
+        tokens += result.value().tokens().promptIds().length + result.value().tokens().responseIds().length;
+      }
+    }
+    progress.done(results.size(), tokens);
+    return results;
+  }
+
   /** Token counts of everything this scorer has scored so far. */
   ScoringStats stats();
 }

@@ -39,7 +39,7 @@ public record Attempt(
 
   /** This attempt, ended after {@code wallSeconds} with what {@code metrics} counted. */
   Attempt finished(ScoreMetrics metrics, double wallSeconds) {
-    long computed = metrics.tokensScored();
+    long computed = metrics.tokensScored.value();
     long padded = metrics.paddedTokens.value();
     return new Attempt(attempt, started, true, wallSeconds, unitsCommitted, metrics.modelLoads.value(), computed,
         padded, computed + padded == 0 ? 0 : (double) padded / (computed + padded),

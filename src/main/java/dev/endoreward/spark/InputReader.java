@@ -90,7 +90,7 @@ final class InputReader {
       TypeCheck check) {
     if (schema.getFieldIndex(name).isEmpty()) {
       throw new IllegalArgumentException("Cannot read input " + source + ": column '" + name
-          + "' is missing; it has " + String.join(", ", schema.fieldNames()));
+          + "' is missing; it has " + String.join(", ", SourceColumns.visible(schema).fieldNames()));
     }
     DataType type = schema.apply(name).dataType();
     if (!check.accepts(type)) {

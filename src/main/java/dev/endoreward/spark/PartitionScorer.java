@@ -2,7 +2,6 @@ package dev.endoreward.spark;
 
 import dev.endoreward.batch.ScoredPair;
 import dev.endoreward.batch.Scorer;
-import dev.endoreward.batch.ScoringStats;
 import dev.endoreward.reward.Outcome;
 import dev.endoreward.reward.Rejection;
 import dev.endoreward.reward.SequenceReward;
@@ -88,6 +87,7 @@ final class PartitionScorer implements Serializable {
       }
       List<Outcome<PairInput>> pairs = chunk.stream().map(reader::read).toList();
       List<PairInput> readable = pairs.stream().filter(p -> !p.isRejected()).map(Outcome::value).toList();
+      metrics.rowsDone.add(chunk.size() - readable.size());
       Iterator<Outcome<ScoredPair>> scored = readable.isEmpty()
           ? Collections.emptyIterator()
           : scoreWithEngine(readable).iterator();
@@ -105,20 +105,14 @@ final class PartitionScorer implements Serializable {
       if (scorer == null) {
         scorer = scorers.open(metrics);
       }
-      ScoringStats stats = scorer.stats();
-      long prompt = stats.promptTokens();
-      long response = stats.responseTokens();
-      long padded = stats.paddedTokens();
-      List<Outcome<ScoredPair>> results = scorer.score(readable);
-      metrics.promptTokens.add(stats.promptTokens() - prompt);
-      metrics.responseTokens.add(stats.responseTokens() - response);
-      metrics.paddedTokens.add(stats.paddedTokens() - padded);
+      long padded = scorer.stats().paddedTokens();
+      List<Outcome<ScoredPair>> results = scorer.score(readable, metrics.scoringProgress());
+      metrics.paddedTokens.add(scorer.stats().paddedTokens() - padded);
       return results;
     }
   }
 
   private Row scoredRow(Row input, ScoredPair pair) {
-    metrics.rowsScored.add(1);
     SequenceReward reward = pair.reward();
     List<Object> values = inputValues(input);
     values.add(reward.reward());
@@ -143,7 +137,6 @@ final class PartitionScorer implements Serializable {
   }
 
   private Row rejectedRow(Row input, Rejection rejection) {
-    metrics.rejected.get(rejection.reason()).add(1);
     List<Object> values = inputValues(input);
     for (int i = 0; i < scoreColumnCount; i++) {
       values.add(null);

@@ -93,7 +93,7 @@ final class ProgressReporter implements AutoCloseable {
    */
   private void awaitListener() {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CATCH_UP_MILLIS);
-    while (listener.total().rows() < metrics.rowsDone() && System.nanoTime() < deadline) {
+    while (listener.total().rows() < metrics.rowsDone.value() && System.nanoTime() < deadline) {
       try {
         Thread.sleep(20);
       } catch (InterruptedException e) {

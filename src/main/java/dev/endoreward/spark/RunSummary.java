@@ -3,6 +3,7 @@ package dev.endoreward.spark;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * What one finished {@code score} run holds, as {@code _summary.json} lists it. Every count is read back
@@ -45,14 +46,21 @@ public record RunSummary(
     return attempts.get(attempts.size() - 1);
   }
 
+  /** ": NULL_FIELD 1, TOO_LONG 2" for the reasons that occurred, in code order; empty when none did. */
+  private String nonZeroReasons() {
+    String reasons = rejectedByReason.entrySet().stream().filter(e -> e.getValue() > 0)
+        .map(e -> String.format("%s %,d", e.getKey(), e.getValue())).collect(Collectors.joining(", "));
+    return reasons.isEmpty() ? "" : ": " + reasons;
+  }
+
   /** A few lines for the console. */
   public String describe() {
     Attempt last = lastAttempt();
     return String.format(
-        "Scored %,d of %,d rows (%,d rejected: %s; %,d duplicate ids) in run %s (%,d unit(s), %,d committed by this attempt)"
+        "Scored %,d of %,d rows (%,d rejected%s; %,d duplicate ids) in run %s (%,d unit(s), %,d committed by this attempt)"
             + " in %.1f s, %,.0f tokens/s, %.1f%% padding.%n"
             + "Output: %s/scored, %s/rejected, %s/_summary.json; %s/_SUCCESS marks it complete",
-        rowsScored, rowsIn, rowsRejected, rejectedByReason, duplicateIds, runId, units, last.unitsCommitted(), last.wallSeconds(),
+        rowsScored, rowsIn, rowsRejected, nonZeroReasons(), duplicateIds, runId, units, last.unitsCommitted(), last.wallSeconds(),
         last.tokensPerSecond(), 100 * last.paddingFraction(), outputPath, outputPath, outputPath, outputPath);
   }
 }

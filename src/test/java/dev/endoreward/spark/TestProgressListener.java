@@ -65,8 +65,8 @@ class TestProgressListener {
                 throw new IllegalStateException("a task that fails once");
               }
               Thread.sleep(MILLIS_PER_ROW);
-              metrics.rowsScored.add(1);
-              metrics.promptTokens.add(TOKENS_PER_ROW);
+              metrics.rowsDone.add(1);
+              metrics.tokensScored.add(TOKENS_PER_ROW);
             }
           }));
       List<ProgressCounts> seen = Collections.synchronizedList(new ArrayList<>());
