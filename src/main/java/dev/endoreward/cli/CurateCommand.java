@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
  * it validates its configuration (the keys' defaults, then {@code --conf} or {@code conf/<command>.properties},
  * then {@code --set}, then {@code --input} and {@code --output}) before Spark starts, and exits with
  * {@link ExitCodes#CONFIG_ERROR} for a bad configuration or an input or output refused on the driver, with
- * {@link ExitCodes#RUNTIME_FAILURE} for any other failure. On success it prints the report as one JSON line.
+ * {@link ExitCodes#RUNTIME_FAILURE} for any other failure, each reported as {@code score}'s are
+ * ({@link FailureReport}). On success it prints the report as one JSON line.
  *
  * @param <C> the command's validated configuration
  */
@@ -41,6 +42,9 @@ abstract class CurateCommand<C> implements Callable<Integer> {
   @Option(names = "--set", paramLabel = "KEY=VALUE",
       description = "Sets one key, over the properties file; repeatable. An empty value unsets an optional key.")
   private List<String> assignments = new ArrayList<>();
+
+  @Option(names = "--verbose", description = "Prints the stack trace of a failure too, not only its one line.")
+  private boolean verbose;
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Shows this help.")
   private boolean help;
@@ -76,15 +80,8 @@ abstract class CurateCommand<C> implements Callable<Integer> {
     try (SparkSession spark = sessions.open()) {
       spec.commandLine().getOut().println(line(run(spark, config)));
       return ExitCodes.OK;
-    } catch (IllegalArgumentException e) {
-      // The command's checks on the driver (input, output folder) refuse before any Spark job.
-      err.println(e.getMessage());
-      return ExitCodes.CONFIG_ERROR;
     } catch (Exception | Error e) {
-      String message = String.valueOf(e.getMessage());
-      err.println(message.startsWith("Cannot") ? message : "Cannot finish " + activity() + ": " + e);
-      e.printStackTrace(err);
-      return ExitCodes.RUNTIME_FAILURE;
+      return FailureReport.report(e, activity(), err, verbose);
     }
   }
 

@@ -10,7 +10,7 @@ import java.util.Set;
 import org.apache.spark.SparkThrowable;
 
 /**
- * What a failed {@code score} run tells its user: an exit code and one line, "Cannot &lt;do X&gt;: &lt;why&gt;".
+ * What a failed command tells its user: an exit code and one line, "Cannot &lt;do X&gt;: &lt;why&gt;".
  *
  * <p>The user caused it, and the exit code is {@link ExitCodes#CONFIG_ERROR}, when the job threw an
  * {@link IllegalArgumentException} whose message starts with "Cannot" (the driver's checks of the configuration,
@@ -27,7 +27,7 @@ import org.apache.spark.SparkThrowable;
  * in that order: an {@link InputException} first, even inside a driver check.
  *
  * <p>Anything else is an internal failure, {@link ExitCodes#RUNTIME_FAILURE}: the message of the innermost
- * cause that says "Cannot ...", or else "Cannot finish scoring: &lt;the root cause&gt;". Every line is cut to
+ * cause that says "Cannot ...", or else "Cannot finish &lt;activity&gt;: &lt;the root cause&gt;". Every line is cut to
  * the first line of the messages it quotes, since Spark's messages carry whole stack traces.
  */
 record Failure(int exitCode, String line) {
@@ -36,8 +36,12 @@ record Failure(int exitCode, String line) {
   /** How a task's exception that Spark could not serialize appears in the job's message. */
   private static final String INPUT_EXCEPTION_TEXT = InputException.class.getName() + ": ";
 
-  /** The failure {@code thrown} by the job (or by Spark while it started or stopped). */
-  static Failure of(Throwable thrown) {
+  /**
+   * The failure {@code thrown} by the job (or by Spark while it started or stopped).
+   *
+   * @param activity what the command was doing, completing "Cannot finish ...", e.g. "scoring"
+   */
+  static Failure of(Throwable thrown, String activity) {
     List<Throwable> causes = causes(thrown);
     for (Throwable cause : causes) {
       if (cause instanceof InputException) {
@@ -66,7 +70,7 @@ record Failure(int exitCode, String line) {
         return byUser(accessDenied(denied));
       }
     }
-    return internal(causes);
+    return internal(causes, activity);
   }
 
   /** Whether the user can fix it. */
@@ -78,7 +82,7 @@ record Failure(int exitCode, String line) {
     return new Failure(ExitCodes.CONFIG_ERROR, firstLine(message));
   }
 
-  private static Failure internal(List<Throwable> causes) {
+  private static Failure internal(List<Throwable> causes, String activity) {
     for (int i = causes.size() - 1; i >= 0; i--) {
       if (startsWithCannot(causes.get(i))) {
         return new Failure(ExitCodes.RUNTIME_FAILURE, firstLine(causes.get(i).getMessage()));
@@ -88,7 +92,7 @@ record Failure(int exitCode, String line) {
     String described = root.getMessage() == null
         ? root.getClass().getName()
         : root.getClass().getName() + ": " + firstLine(root.getMessage());
-    return new Failure(ExitCodes.RUNTIME_FAILURE, "Cannot finish scoring: " + described);
+    return new Failure(ExitCodes.RUNTIME_FAILURE, "Cannot finish " + activity + ": " + described);
   }
 
   private static String accessDenied(AccessDeniedException denied) {

@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -26,7 +24,7 @@ import picocli.CommandLine.Spec;
  * <p>A failure prints one line, "Cannot &lt;do X&gt;: &lt;why&gt;", and exits with {@link ExitCodes#CONFIG_ERROR}
  * when the user can fix it (the command line, configuration, model, input, output folder, credentials or an
  * unreachable store), or with {@link ExitCodes#RUNTIME_FAILURE} for anything else ({@link Failure}). Its stack
- * trace goes to the logger {@value #FAILURE_LOGGER}, and to stderr only with {@code --verbose}; an internal
+ * trace goes to the logger {@value FailureReport#LOGGER}, and to stderr only with {@code --verbose}; an internal
  * failure's line ends with the log file's path when the system property {@value Main#LOG_FILE_PROPERTY} names it.
  */
 @Command(name = "score", sortOptions = false,
@@ -35,10 +33,6 @@ import picocli.CommandLine.Spec;
         + " 2 a mistake to fix: command line, configuration, model, input, output folder, credentials or"
         + " unreachable storage (the line says what to fix).")
 final class ScoreCommand implements Callable<Integer> {
-  /** The logger that gets every failure with its stack trace; the job's log configuration sends it to the log file. */
-  static final String FAILURE_LOGGER = "dev.endoreward.failure";
-  private static final Logger FAILURE_LOG = LoggerFactory.getLogger(FAILURE_LOGGER);
-
   @Option(names = "--model", paramLabel = "DIR", description = "Exported model folder (sets model.path).")
   private String model;
 
@@ -97,19 +91,8 @@ final class ScoreCommand implements Callable<Integer> {
       return ExitCodes.OK;
     } catch (Exception | Error e) {
       // Errors too (a class that fails to initialise, memory): report them and exit, whatever threads remain.
-      return report(Failure.of(e), e, err);
+      return FailureReport.report(e, "scoring", err, verbose);
     }
-  }
-
-  private int report(Failure failure, Throwable thrown, PrintWriter err) {
-    FAILURE_LOG.error(failure.line(), thrown);
-    String logFile = System.getProperty(Main.LOG_FILE_PROPERTY);
-    err.println(failure.byUser() || logFile == null ? failure.line()
-        : failure.line() + "; the stack trace is in " + logFile);
-    if (verbose) {
-      thrown.printStackTrace(err);
-    }
-    return failure.exitCode();
   }
 
   private ScoreConfig loadConfig() {

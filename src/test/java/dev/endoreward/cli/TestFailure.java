@@ -19,9 +19,9 @@ class TestFailure {
   void anInputExceptionIsTheUsersWhereverItIsInTheCauses() {
     InputException input = new InputException("Cannot read input /data/a.jsonl, line 7: unexpected end of input");
 
-    Failure direct = Failure.of(input);
+    Failure direct = Failure.of(input, "scoring");
     Failure wrapped = Failure.of(new IllegalStateException("Cannot score unit 3",
-        new ExecutionException(new RuntimeException("task failed", input))));
+        new ExecutionException(new RuntimeException("task failed", input))), "scoring");
 
     assertThat(direct).isEqualTo(new Failure(ExitCodes.CONFIG_ERROR,
         "Cannot read input /data/a.jsonl, line 7: unexpected end of input"));
@@ -31,14 +31,14 @@ class TestFailure {
   @Test
   void aMultiLineMessageKeepsItsFirstLine() {
     Failure failure = Failure.of(new InputException("Cannot read input /a.jsonl, line 2: Unexpected character ('x')\n"
-        + " at [Source: (String)\"x\"; line: 1, column: 2]"));
+        + " at [Source: (String)\"x\"; line: 1, column: 2]"), "scoring");
 
     assertThat(failure.line()).isEqualTo("Cannot read input /a.jsonl, line 2: Unexpected character ('x')");
   }
 
   @Test
   void aDriverCheckIsTheUsers() {
-    Failure failure = Failure.of(new IllegalArgumentException("Cannot load model /m: manifest.json is missing"));
+    Failure failure = Failure.of(new IllegalArgumentException("Cannot load model /m: manifest.json is missing"), "scoring");
 
     assertThat(failure).isEqualTo(new Failure(ExitCodes.CONFIG_ERROR, "Cannot load model /m: manifest.json is missing"));
     assertThat(failure.byUser()).isTrue();
@@ -50,14 +50,14 @@ class TestFailure {
     String line = "Cannot access s3a://bucket/in: http://127.0.0.1:9000 (fs.s3a.endpoint) refused the credentials"
         + " (Forbidden); check fs.s3a.access.key and fs.s3a.secret.key";
 
-    assertThat(Failure.of(new IllegalArgumentException(line, denied)))
+    assertThat(Failure.of(new IllegalArgumentException(line, denied), "scoring"))
         .isEqualTo(new Failure(ExitCodes.CONFIG_ERROR, line));
   }
 
   @Test
   void anIllegalArgumentThatSaysNothingToTheUserIsInternal() {
     // Scala's require(...) in Spark's own code: a bug, not the user's mistake.
-    Failure failure = Failure.of(new IllegalArgumentException("requirement failed: numPartitions > 0"));
+    Failure failure = Failure.of(new IllegalArgumentException("requirement failed: numPartitions > 0"), "scoring");
 
     assertThat(failure).isEqualTo(new Failure(ExitCodes.RUNTIME_FAILURE,
         "Cannot finish scoring: java.lang.IllegalArgumentException: requirement failed: numPartitions > 0"));
@@ -72,7 +72,7 @@ class TestFailure {
     denied.initCause(new IOException("The request signature we calculated does not match the signature you"
         + " provided. (Service: S3, Status Code: 403)"));
 
-    Failure failure = Failure.of(new UncheckedIOException("Cannot list the output folder s3a://bucket/in: x", denied));
+    Failure failure = Failure.of(new UncheckedIOException("Cannot list the output folder s3a://bucket/in: x", denied), "scoring");
 
     assertThat(failure).isEqualTo(new Failure(ExitCodes.CONFIG_ERROR, "Cannot access s3a://bucket/in: access denied"
         + " (The request signature we calculated does not match the signature you provided. (Service: S3, Status"
@@ -82,7 +82,7 @@ class TestFailure {
 
   @Test
   void aDeniedLocalFileNamesPermissions() {
-    Failure failure = Failure.of(new UncheckedIOException(new AccessDeniedException("/scores/out")));
+    Failure failure = Failure.of(new UncheckedIOException(new AccessDeniedException("/scores/out")), "scoring");
 
     assertThat(failure).isEqualTo(new Failure(ExitCodes.CONFIG_ERROR,
         "Cannot access /scores/out: access denied; check the credentials and permissions"));
@@ -91,7 +91,7 @@ class TestFailure {
   @Test
   void anInternalFailureQuotesTheInnermostCannotMessage() {
     Failure failure = Failure.of(new RuntimeException("wrapper",
-        new IllegalStateException("Cannot score batch 3: CUDA out of memory", new Error("cudaMalloc"))));
+        new IllegalStateException("Cannot score batch 3: CUDA out of memory", new Error("cudaMalloc"))), "scoring");
 
     assertThat(failure).isEqualTo(new Failure(ExitCodes.RUNTIME_FAILURE, "Cannot score batch 3: CUDA out of memory"));
   }
@@ -100,7 +100,7 @@ class TestFailure {
   void anInternalFailureWithoutOneNamesTheRootCause() {
     Failure failure = Failure.of(new IllegalStateException("Job aborted due to stage failure: Task 0 failed:\n"
         + "\tat org.apache.spark.scheduler.DAGScheduler.failJobAndIndependentStages(DAGScheduler.scala:2935)",
-        new NullPointerException("row is null\n\tat dev.endoreward.spark.PartitionScorer.score(PartitionScorer.java:1)")));
+        new NullPointerException("row is null\n\tat dev.endoreward.spark.PartitionScorer.score(PartitionScorer.java:1)")), "scoring");
 
     assertThat(failure).isEqualTo(new Failure(ExitCodes.RUNTIME_FAILURE,
         "Cannot finish scoring: java.lang.NullPointerException: row is null"));
@@ -110,7 +110,7 @@ class TestFailure {
   void aConnectionLostDuringTheJobIsInternal() {
     // The storage check reaches every store before the job; a store lost later is not the user's mistake.
     Failure failure = Failure.of(new UncheckedIOException("Cannot write the output folder s3a://b/out: lost",
-        new ConnectException("Connection refused")));
+        new ConnectException("Connection refused")), "scoring");
 
     assertThat(failure).isEqualTo(new Failure(ExitCodes.RUNTIME_FAILURE,
         "Cannot write the output folder s3a://b/out: lost"));
@@ -118,7 +118,7 @@ class TestFailure {
 
   @Test
   void anErrorWithoutAMessageIsNamedByItsClass() {
-    assertThat(Failure.of(new StackOverflowError())).isEqualTo(new Failure(ExitCodes.RUNTIME_FAILURE,
+    assertThat(Failure.of(new StackOverflowError(), "scoring")).isEqualTo(new Failure(ExitCodes.RUNTIME_FAILURE,
         "Cannot finish scoring: java.lang.StackOverflowError"));
   }
 
@@ -128,6 +128,6 @@ class TestFailure {
     RuntimeException second = new RuntimeException("second", first);
     first.initCause(second);
 
-    assertThat(Failure.of(first).line()).isEqualTo("Cannot finish scoring: java.lang.RuntimeException: second");
+    assertThat(Failure.of(first, "scoring").line()).isEqualTo("Cannot finish scoring: java.lang.RuntimeException: second");
   }
 }

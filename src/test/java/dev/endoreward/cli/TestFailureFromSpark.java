@@ -57,7 +57,7 @@ class TestFailureFromSpark extends SparkTestBase {
 
     assertThat(thrown).isInstanceOf(SparkException.class);
     assertThat(causes(thrown)).anyMatch(InputException.class::isInstance);
-    assertThat(Failure.of(thrown)).isEqualTo(new Failure(ExitCodes.CONFIG_ERROR,
+    assertThat(Failure.of(thrown, "scoring")).isEqualTo(new Failure(ExitCodes.CONFIG_ERROR,
         "Cannot read input /data/a.jsonl, line 7: not JSON"));
   }
 
@@ -68,7 +68,7 @@ class TestFailureFromSpark extends SparkTestBase {
 
     assertThat(thrown).isInstanceOf(SparkException.class);
     assertThat(causes(thrown)).noneMatch(InputException.class::isInstance);
-    assertThat(Failure.of(thrown)).isEqualTo(new Failure(ExitCodes.CONFIG_ERROR,
+    assertThat(Failure.of(thrown, "scoring")).isEqualTo(new Failure(ExitCodes.CONFIG_ERROR,
         "Cannot read input /data/b.jsonl, line 2: not JSON"));
   }
 
@@ -76,7 +76,7 @@ class TestFailureFromSpark extends SparkTestBase {
   void anotherExceptionInATaskIsInternalAndNamesTheRootCause() {
     Throwable thrown = failingTask(() -> new UnsupportedOperationException("no such batch size"));
 
-    Failure failure = Failure.of(thrown);
+    Failure failure = Failure.of(thrown, "scoring");
 
     assertThat(failure).isEqualTo(new Failure(ExitCodes.RUNTIME_FAILURE,
         "Cannot finish scoring: java.lang.UnsupportedOperationException: no such batch size"));
@@ -88,7 +88,7 @@ class TestFailureFromSpark extends SparkTestBase {
 
     Throwable thrown = catchThrowable(() -> spark.read().schema("id STRING").parquet(file.toString()).collectAsList());
 
-    Failure failure = Failure.of(thrown);
+    Failure failure = Failure.of(thrown, "scoring");
     assertThat(failure.exitCode()).isEqualTo(ExitCodes.CONFIG_ERROR);
     assertThat(failure.line()).startsWith("Cannot read input file:").contains("corrupt.parquet: ")
         .contains("is not a Parquet file").doesNotContain("\n");
@@ -101,7 +101,7 @@ class TestFailureFromSpark extends SparkTestBase {
     Throwable thrown = catchThrowable(() -> spark.read().schema("id STRING").option("mode", "FAILFAST")
         .json(file.toString()).collectAsList());
 
-    Failure failure = Failure.of(thrown);
+    Failure failure = Failure.of(thrown, "scoring");
     assertThat(failure.exitCode()).isEqualTo(ExitCodes.CONFIG_ERROR);
     assertThat(failure.line()).startsWith("Cannot read input file:").contains("broken.jsonl: ")
         .doesNotContain("\n");

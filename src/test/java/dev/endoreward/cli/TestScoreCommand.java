@@ -296,7 +296,7 @@ class TestScoreCommand {
 
     static LoggedFailures capture() {
       LoggedFailures appender = new LoggedFailures(
-          (org.apache.logging.log4j.core.Logger) LogManager.getLogger(ScoreCommand.FAILURE_LOGGER));
+          (org.apache.logging.log4j.core.Logger) LogManager.getLogger(FailureReport.LOGGER));
       appender.start();
       appender.logger.addAppender(appender);
       return appender;
