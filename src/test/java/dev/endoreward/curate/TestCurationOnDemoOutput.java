@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * The quickstart, as the README runs it: {@code score} with the demo model over the bundled sample, then every
  * curation command on that real output, each checked against DuckDB's own computation over the scored
  * Parquet. The outputs stay in {@code target/curation-demo/}, where the Python tests load them with TRL,
- * Hugging Face {@code datasets}, pandas, Polars and DuckDB.
+ * Hugging Face {@code datasets}, pandas, Polars and DuckDB, beside the score output of the sample chats, which
+ * have no prompt id column ({@code score-messages}).
  */
 class TestCurationOnDemoOutput extends SparkTestBase {
   private static final Path FOLDER = SharedFixtures.projectDir().resolve("target/curation-demo");
@@ -51,6 +52,11 @@ class TestCurationOnDemoOutput extends SparkTestBase {
     values.put("output.mode", "overwrite");
     values.put("output.prompt-token-ids", "true");
     values.put("job.progress", "false");
+    ScoreJob.run(spark, ScoreConfig.fromMap(values));
+    // The chats have no prompt id column: their prompt_id is the hash the Python tests recompute.
+    values.putAll(Map.of("input.path", SharedFixtures.projectDir().resolve("src/demo/sample/messages.jsonl").toString(),
+        "output.path", FOLDER.resolve("score-messages").toString(), "input.column.messages", "messages",
+        "input.column.prompt", "", "input.column.response", ""));
     ScoreJob.run(spark, ScoreConfig.fromMap(values));
 
     FilterJob.run(spark, config(FilterConfig::fromMap, "filter", "filter.normalise=z-score", "filter.top-fraction=0.5"));
