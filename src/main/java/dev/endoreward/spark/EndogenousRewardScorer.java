@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -30,8 +31,8 @@ import org.apache.spark.sql.types.StructType;
  * EndogenousRewardScorer scorer = EndogenousRewardScorer.create(Map.of(
  *     "model.path", "/models/my-export", "input.column.prompt", "question"));
  * Dataset<Row> result = scorer.score(pairs);          // lazy, like any transformation
- * Dataset<Row> scored = scorer.scoredRows(result);    // input + reward columns
- * Dataset<Row> rejected = scorer.rejectedRows(result); // input + reject_reason, reject_detail
+ * Dataset<Row> scored = scorer.scoredRows(result);    // input + prompt_id + reward columns
+ * Dataset<Row> rejected = scorer.rejectedRows(result); // input + prompt_id, reject_reason, reject_detail
  * }</pre>
  *
  * <p>The model, tokenizer, template and input schema are checked on the driver when {@link #score} is
@@ -86,16 +87,32 @@ public final class EndogenousRewardScorer implements Serializable {
   }
 
   Dataset<Row> score(Dataset<Row> input, ScoreMetrics metrics) {
-    InputReader.checkSchema(config.input().path(), config.input().columns(), input.schema());
-    PartitionScorer scorer = new PartitionScorer(new PairReader(config.input().columns(), config.input().systemPrompt()),
-        SourceColumns.visibleIndices(input.schema()), output, config.job().chunkRows(), metrics, scorers);
+    StructType schema = input.schema();
+    PromptIds promptIds = PromptIds.of(config.input().columns(), schema);
+    InputReader.checkSchema(config.input().path(), config.input().columns(), promptIds.column(), schema);
+    int[] carried = IntStream.range(0, schema.size())
+        .filter(i -> isCarried(schema.fields()[i].name())).toArray();
+    StructType carriedSchema = new StructType(IntStream.of(carried).mapToObj(i -> schema.fields()[i])
+        .toArray(StructField[]::new));
+    PartitionScorer scorer = new PartitionScorer(new PairReader(config.input().columns(), config.input().systemPrompt(),
+        promptIds.column()),
+        carried, promptIds, output, config.job().chunkRows(), metrics, scorers);
     return input.mapPartitions((MapPartitionsFunction<Row, Row>) scorer::score,
-        Encoders.row(output.combinedSchema(SourceColumns.visible(input.schema()))));
+        Encoders.row(output.combinedSchema(carriedSchema)));
   }
 
-  /** The scored rows of a {@link #score} result: input columns, then score columns; provenance on {@code reward}. */
+  /** Input columns reach the output, except the hidden ones and an input {@code prompt_id}, which becomes its own. */
+  private static boolean isCarried(String column) {
+    return !SourceColumns.isHidden(column) && !column.equals(OutputColumns.PROMPT_ID);
+  }
+
+  /**
+   * The scored rows of a {@link #score} result: input columns, {@code prompt_id}, then score columns; provenance
+   * on {@code reward}.
+   */
   public Dataset<Row> scoredRows(Dataset<Row> result) {
     List<Column> columns = inputColumns(result);
+    columns.add(functions.col(OutputColumns.PROMPT_ID));
     for (StructField field : output.scoreFields()) {
       Column column = functions.col(field.name());
       columns.add(field.name().equals(OutputColumns.REWARD)
@@ -104,9 +121,13 @@ public final class EndogenousRewardScorer implements Serializable {
     return result.filter(functions.col(OutputColumns.REJECT_REASON).isNull()).select(columns.toArray(Column[]::new));
   }
 
-  /** The rejected rows of a {@link #score} result: input columns, {@code reject_reason}, {@code reject_detail}. */
+  /**
+   * The rejected rows of a {@link #score} result: input columns, {@code prompt_id} (when an input column gives
+   * it, else null), {@code reject_reason}, {@code reject_detail}.
+   */
   public Dataset<Row> rejectedRows(Dataset<Row> result) {
     List<Column> columns = inputColumns(result);
+    columns.add(functions.col(OutputColumns.PROMPT_ID));
     columns.add(functions.col(OutputColumns.REJECT_REASON));
     columns.add(functions.col(OutputColumns.REJECT_DETAIL));
     return result.filter(functions.col(OutputColumns.REJECT_REASON).isNotNull()).select(columns.toArray(Column[]::new));
@@ -119,7 +140,7 @@ public final class EndogenousRewardScorer implements Serializable {
 
   private List<Column> inputColumns(Dataset<Row> result) {
     StructType schema = result.schema();
-    int inputCount = schema.size() - output.scoreFields().size() - OutputColumns.rejectFields().size();
+    int inputCount = schema.size() - 1 - output.scoreFields().size() - OutputColumns.rejectFields().size();
     List<Column> columns = new ArrayList<>();
     for (int i = 0; i < inputCount; i++) {
       columns.add(functions.col(schema.fields()[i].name()));

@@ -58,8 +58,9 @@ final class InputReader {
    * Checks the configured columns against {@code schema}.
    *
    * @param source how messages name the input (its path)
+   * @param promptIdColumn the column that gives each row's prompt id ({@link PromptIds#column()}), or null
    */
-  static void checkSchema(String source, InputColumns columns, StructType schema) {
+  static void checkSchema(String source, InputColumns columns, String promptIdColumn, StructType schema) {
     requireColumn(source, schema, columns.id(), "a string or integer", InputReader::isIdType);
     if (columns.messagesForm()) {
       requireColumn(source, schema, columns.messages(), "array<struct<role: string, content: string>>",
@@ -71,11 +72,12 @@ final class InputReader {
     if (columns.system() != null) {
       requireColumn(source, schema, columns.system(), "string", DataTypes.StringType::equals);
     }
-    if (columns.promptId() != null) {
-      requireColumn(source, schema, columns.promptId(), "a string or integer", InputReader::isIdType);
+    if (promptIdColumn != null) {
+      requireColumn(source, schema, promptIdColumn, "a string or integer", InputReader::isIdType);
     }
     for (String added : OutputColumns.addedColumnNames()) {
-      if (schema.getFieldIndex(added).isDefined()) {
+      // An input prompt_id that gives the prompt ids is the output's prompt_id.
+      if (schema.getFieldIndex(added).isDefined() && !added.equals(promptIdColumn)) {
         throw new IllegalArgumentException("Cannot score input " + source + ": it already has a column named '"
             + added + "', which the output adds; rename or drop it first");
       }

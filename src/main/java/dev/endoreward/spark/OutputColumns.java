@@ -10,14 +10,16 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The columns the job adds to the input: scores for scored rows, a reason for rejected rows. Scoring
- * produces one combined row layout (input, score and reject columns); the writers project it onto the
- * scored and the rejected outputs.
+ * The columns the job adds to the input: {@code prompt_id} for every row, scores for scored rows, a reason
+ * for rejected rows. Scoring produces one combined row layout (input, prompt id, score and reject columns);
+ * the writers project it onto the scored and the rejected outputs.
  *
  * @param tokenLevel whether the per-token arrays are written
  * @param promptTokenIds whether the full prompt token ids are written
  */
 public record OutputColumns(boolean tokenLevel, boolean promptTokenIds) implements Serializable {
+  /** Groups responses to the same prompt; see {@link PromptIds}. */
+  public static final String PROMPT_ID = "prompt_id";
   public static final String REWARD = "reward";
   public static final String REWARD_MEAN = "reward_mean";
   public static final String LOGPROB = "logprob";
@@ -58,14 +60,20 @@ public record OutputColumns(boolean tokenLevel, boolean promptTokenIds) implemen
     return fields;
   }
 
+  /** The column of every output row, scored or rejected, before the score or reject columns. */
+  public static StructField promptIdField() {
+    return field(PROMPT_ID, DataTypes.StringType);
+  }
+
   /** The reject columns, in output order. */
   public static List<StructField> rejectFields() {
     return List.of(field(REJECT_REASON, DataTypes.StringType), field(REJECT_DETAIL, DataTypes.StringType));
   }
 
-  /** Input columns, then score columns, then reject columns. */
+  /** Input columns, then the prompt id, then score columns, then reject columns. */
   public StructType combinedSchema(StructType input) {
     List<StructField> fields = new ArrayList<>(List.of(input.fields()));
+    fields.add(promptIdField());
     fields.addAll(scoreFields());
     fields.addAll(rejectFields());
     return new StructType(fields.toArray(StructField[]::new));
@@ -73,7 +81,7 @@ public record OutputColumns(boolean tokenLevel, boolean promptTokenIds) implemen
 
   /** Names of every column this job adds, to detect clashes with input columns. */
   public static List<String> addedColumnNames() {
-    List<String> names = new ArrayList<>();
+    List<String> names = new ArrayList<>(List.of(PROMPT_ID));
     new OutputColumns(true, true).scoreFields().forEach(f -> names.add(f.name()));
     rejectFields().forEach(f -> names.add(f.name()));
     return names;

@@ -21,14 +21,17 @@ final class PairReader implements Serializable {
 
   private final InputColumns columns;
   private final String globalSystemPrompt;
+  private final String promptIdColumn;
 
   /**
    * @param columns where the fields are
    * @param globalSystemPrompt the system prompt for rows without one of their own, or null
+   * @param promptIdColumn the column giving each row's prompt id, which must not be null, or null for none
    */
-  PairReader(InputColumns columns, String globalSystemPrompt) {
+  PairReader(InputColumns columns, String globalSystemPrompt, String promptIdColumn) {
     this.columns = columns;
     this.globalSystemPrompt = globalSystemPrompt;
+    this.promptIdColumn = promptIdColumn;
   }
 
   Outcome<PairInput> read(Row row) {
@@ -38,6 +41,9 @@ final class PairReader implements Serializable {
     }
     if (isNull(row, columns.id())) {
       return Outcome.rejected(RejectReason.NULL_FIELD, "column '" + columns.id() + "' is null");
+    }
+    if (promptIdColumn != null && isNull(row, promptIdColumn)) { // a row without its group cannot be curated
+      return Outcome.rejected(RejectReason.NULL_FIELD, "column '" + promptIdColumn + "' is null");
     }
     String configuredSystem = columns.system() != null
         ? row.getAs(columns.system())

@@ -33,16 +33,20 @@ final class PartitionScorer implements Serializable {
   private final ScoreMetrics metrics;
   private final ScorerFactory scorers;
   private final int[] carried;
+  private final PromptIds promptIds;
 
   /**
-   * @param carried the indices of the input columns the output carries (all but the hidden ones)
+   * @param carried the indices of the input columns the output carries (all but the hidden ones, and an
+   *     input {@code prompt_id}, which becomes the output's)
+   * @param promptIds where each row's {@code prompt_id} comes from
    * @param chunkRows rows scored together, at least 1 ({@code batch.chunk-rows})
    * @param scorers opens the task's scorer once a row needs it
    */
-  PartitionScorer(PairReader reader, int[] carried, OutputColumns output, int chunkRows, ScoreMetrics metrics,
-      ScorerFactory scorers) {
+  PartitionScorer(PairReader reader, int[] carried, PromptIds promptIds, OutputColumns output, int chunkRows,
+      ScoreMetrics metrics, ScorerFactory scorers) {
     this.reader = reader;
     this.carried = carried.clone();
+    this.promptIds = promptIds;
     this.scoreColumnCount = output.scoreFields().size();
     this.output = output;
     this.chunkRows = chunkRows;
@@ -115,6 +119,7 @@ final class PartitionScorer implements Serializable {
   private Row scoredRow(Row input, ScoredPair pair) {
     SequenceReward reward = pair.reward();
     List<Object> values = inputValues(input);
+    values.add(promptIds.of(input, pair.tokens().promptIds()));
     values.add(reward.reward());
     values.add(reward.rewardMean());
     values.add(reward.logprob());
@@ -138,6 +143,7 @@ final class PartitionScorer implements Serializable {
 
   private Row rejectedRow(Row input, Rejection rejection) {
     List<Object> values = inputValues(input);
+    values.add(promptIds.fromInput(input)); // without a prompt id column, the tokens were never seen
     for (int i = 0; i < scoreColumnCount; i++) {
       values.add(null);
     }

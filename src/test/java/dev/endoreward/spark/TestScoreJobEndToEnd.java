@@ -75,7 +75,7 @@ class TestScoreJobEndToEnd extends SparkTestBase {
   void scoredColumnsAndTypesAreExactlyTheContract() {
     assertThat(DuckDb.schema(scoredGlob())).containsExactly(
         entry("id", "VARCHAR"), entry("prompt", "VARCHAR"), entry("response", "VARCHAR"),
-        entry("reward", "FLOAT"), entry("reward_mean", "FLOAT"), entry("logprob", "FLOAT"),
+        entry("prompt_id", "VARCHAR"), entry("reward", "FLOAT"), entry("reward_mean", "FLOAT"), entry("logprob", "FLOAT"),
         entry("logprob_mean", "FLOAT"), entry("value_prompt", "FLOAT"),
         entry("num_prompt_tokens", "INTEGER"), entry("num_response_tokens", "INTEGER"),
         entry("prompt_truncated", "BOOLEAN"),
@@ -84,8 +84,24 @@ class TestScoreJobEndToEnd extends SparkTestBase {
         entry("run_id", "VARCHAR"), entry("unit", "BIGINT"));
     assertThat(DuckDb.schema(rejectedGlob())).containsExactly(
         entry("id", "VARCHAR"), entry("prompt", "VARCHAR"), entry("response", "VARCHAR"),
-        entry("reject_reason", "VARCHAR"), entry("reject_detail", "VARCHAR"),
+        entry("prompt_id", "VARCHAR"), entry("reject_reason", "VARCHAR"), entry("reject_detail", "VARCHAR"),
         entry("run_id", "VARCHAR"), entry("unit", "BIGINT"));
+  }
+
+  @Test
+  void responsesToOnePromptShareAPromptIdAndOtherPromptsDoNot() {
+    // A prompt cut to fit keeps fewer of its tokens beside a longer response, so only whole prompts group.
+    String whole = "(SELECT * FROM read_parquet('" + scoredGlob() + "') WHERE NOT prompt_truncated)";
+    List<Map<String, Object>> groups = DuckDb.query("SELECT prompt, count(DISTINCT prompt_id) AS ids, count(*) AS rows"
+        + " FROM " + whole + " GROUP BY prompt");
+    assertThat(groups).allSatisfy(group -> assertThat(((Number) group.get("ids")).longValue()).isEqualTo(1));
+    assertThat(groups).anySatisfy(group -> assertThat(((Number) group.get("rows")).longValue()).isGreaterThan(1));
+    List<Map<String, Object>> ids = DuckDb.query("SELECT prompt_id, count(DISTINCT prompt) AS prompts FROM " + whole
+        + " GROUP BY prompt_id");
+    assertThat(ids).hasSize(groups.size())
+        .allSatisfy(id -> assertThat(((Number) id.get("prompts")).longValue()).isEqualTo(1));
+    assertThat(DuckDb.query("SELECT count(*) AS n FROM read_parquet('" + rejectedGlob() + "') WHERE prompt_id IS NOT NULL"))
+        .singleElement().satisfies(row -> assertThat(((Number) row.get("n")).longValue()).isZero());
   }
 
   @Test

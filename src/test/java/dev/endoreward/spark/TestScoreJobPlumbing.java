@@ -2,6 +2,7 @@ package dev.endoreward.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.endoreward.spark.config.ScoreConfig;
@@ -34,9 +35,9 @@ class TestScoreJobPlumbing extends SparkTestBase {
   private final PairRows input = new PairRows();
   private final Map<String, ObjectNode> rows = input.byId();
 
-  private void addRow(String id, String prompt, String response) {
+  private ObjectNode addRow(String id, String prompt, String response) {
     int n = rows.size();
-    input.add(id, prompt, response).put("source", "src-" + id).put("n", n);
+    return input.add(id, prompt, response).put("source", "src-" + id).put("n", n);
   }
 
   /** A mix of good rows and rows that every stage rejects: the reader, the scorer and its NaN rule. */
@@ -158,6 +159,73 @@ class TestScoreJobPlumbing extends SparkTestBase {
   }
 
   @Test
+  void withoutAPromptIdColumnThePromptIdIsTheHashOfThePromptTokenIds() throws IOException {
+    addRow("a1", "Same question?", "Yes.");
+    addRow("a2", "Same question?", "No, not at all.");
+    addRow("b", "Same question!", "Yes.");
+    addRow("nan", "Same question?", "NaN");
+    Path output = temp.resolve("out");
+
+    run(config(writeInput(), output, "output.prompt-token-ids", "true"));
+
+    // DuckDB recomputes it from the written token ids: SHA-256 over them as little-endian int32, 16 hex digits.
+    String littleEndianHex = "array_to_string(list_transform(prompt_token_ids, x -> printf('%02x%02x%02x%02x',"
+        + " x & 255, (x >> 8) & 255, (x >> 16) & 255, (x >> 24) & 255)), '')";
+    Map<String, String> promptIds = new HashMap<>();
+    for (Map<String, Object> row : DuckDb.query("SELECT id, prompt_id, substr(sha256(unhex(" + littleEndianHex
+        + ")), 1, 16) AS recomputed FROM read_parquet('" + ScoreOutput.glob(output, "scored") + "')")) {
+      assertThat(row.get("prompt_id")).as((String) row.get("id")).isEqualTo(row.get("recomputed"));
+      promptIds.put((String) row.get("id"), (String) row.get("prompt_id"));
+    }
+    assertThat(promptIds).containsOnlyKeys("a1", "a2", "b");
+    assertThat(promptIds.get("a1")).matches("[0-9a-f]{16}").isEqualTo(promptIds.get("a2"));
+    assertThat(promptIds.get("b")).isNotEqualTo(promptIds.get("a1"));
+    assertThat(read(output, "rejected")).singleElement()
+        .satisfies(row -> assertThat(row).containsEntry("id", "nan").containsEntry("prompt_id", null));
+    assertThat(DuckDb.schema(ScoreOutput.glob(output, "scored"))).containsEntry("prompt_id", "VARCHAR");
+    assertThat(DuckDb.schema(ScoreOutput.glob(output, "rejected"))).containsEntry("prompt_id", "VARCHAR");
+  }
+
+  @Test
+  void aConfiguredPromptIdColumnIsCarriedAndGivesThePromptIdAsAString() throws IOException {
+    addRow("a1", "Same question?", "Yes.").put("qid", 7);
+    addRow("a2", "Other question?", "No.").put("qid", 7);
+    addRow("nan", "Same question?", "NaN").put("qid", 8);
+    addRow("no-qid", "Same question?", "Yes.").putNull("qid");
+    Path output = temp.resolve("out");
+
+    run(config(writeInput(), output, "input.column.prompt-id", "qid"));
+
+    assertThat(read(output, "scored")).extracting(row -> row.get("id"), row -> row.get("qid"), row -> row.get("prompt_id"))
+        .containsExactlyInAnyOrder(tuple("a1", 7L, "7"), tuple("a2", 7L, "7"));
+    assertThat(read(output, "rejected"))
+        .extracting(row -> row.get("id"), row -> row.get("prompt_id"), row -> row.get("reject_reason"),
+            row -> row.get("reject_detail"))
+        .containsExactlyInAnyOrder(tuple("nan", "8", "NON_FINITE", "the response asks for it"),
+            tuple("no-qid", null, "NULL_FIELD", "column 'qid' is null"));
+  }
+
+  @Test
+  void anInputColumnNamedPromptIdGivesThePromptIdUnlessAnotherColumnIsConfigured() throws IOException {
+    addRow("a", "Same question?", "Yes.").put("prompt_id", 12);
+    addRow("b", "Same question?", "No.").put("prompt_id", 13);
+    Path input = writeInput();
+    Path output = temp.resolve("out");
+
+    run(config(input, output));
+
+    Map<String, String> schema = DuckDb.schema(ScoreOutput.glob(output, "scored"));
+    assertThat(schema).containsEntry("prompt_id", "VARCHAR");
+    assertThat(schema.keySet()).containsSubsequence("n", "prompt_id", "reward");
+    assertThat(read(output, "scored")).extracting(row -> row.get("id"), row -> row.get("prompt_id"))
+        .containsExactlyInAnyOrder(tuple("a", "12"), tuple("b", "13"));
+    assertThatThrownBy(() -> run(config(input, temp.resolve("other"), "input.column.prompt-id", "n")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Cannot score input " + input + ": it already has a column named 'prompt_id', which the output"
+            + " adds; rename or drop it first");
+  }
+
+  @Test
   void tokenLevelColumnsAreLeftOutWhenTurnedOff() throws IOException {
     addRow("a", "Hi?", "Hello.");
     Path output = temp.resolve("out");
@@ -165,7 +233,8 @@ class TestScoreJobPlumbing extends SparkTestBase {
     run(config(writeInput(), output, "output.token-level", "false"));
 
     Map<String, String> schema = DuckDb.schema(ScoreOutput.glob(output, "scored"));
-    assertThat(schema).containsKeys("id", "prompt", "response", "source", "n", "reward", "reward_mean", "logprob",
+    assertThat(schema).containsKeys("id", "prompt", "response", "source", "n", "prompt_id", "reward", "reward_mean",
+        "logprob",
         "logprob_mean", "value_prompt", "num_prompt_tokens", "num_response_tokens", "prompt_truncated");
     assertThat(schema).doesNotContainKeys("response_token_ids", "token_rewards", "token_logprobs",
         "prompt_token_ids", "reject_reason", "reject_detail");
