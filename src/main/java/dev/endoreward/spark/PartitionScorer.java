@@ -119,7 +119,7 @@ final class PartitionScorer implements Serializable {
   private Row scoredRow(Row input, ScoredPair pair) {
     SequenceReward reward = pair.reward();
     List<Object> values = inputValues(input);
-    values.add(promptIds.of(input, pair.tokens().promptIds()));
+    values.add(promptIds.of(input, pair.tokens().fullPromptIds()));
     values.add(reward.reward());
     values.add(reward.rewardMean());
     values.add(reward.logprob());

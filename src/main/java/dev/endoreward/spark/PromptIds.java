@@ -1,19 +1,17 @@
 package dev.endoreward.spark;
 
+import dev.endoreward.Sha256;
 import dev.endoreward.spark.config.InputColumns;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 
 /**
  * Where a row's {@code prompt_id} comes from: the input column that groups responses to the same prompt
  * ({@code input.column.prompt-id}, or else an input column named {@code prompt_id}), its value as a string;
- * or, without one, {@link #hash} of the prompt token ids the model saw.
+ * or, without one, {@link #hash} of the whole prompt's token ids, before any were cut to fit.
  */
 final class PromptIds implements Serializable {
   /** Hex digits of the SHA-256 kept: 64 bits, so a collision is unlikely below billions of prompts. */
@@ -46,9 +44,9 @@ final class PromptIds implements Serializable {
     return String.valueOf(input.<Object>getAs(column));
   }
 
-  /** A scored row's prompt id: its column's value, or the hash of {@code promptTokenIds}. */
-  String of(Row input, int[] promptTokenIds) {
-    return column != null ? fromInput(input) : hash(promptTokenIds);
+  /** A scored row's prompt id: its column's value, or the hash of {@code fullPromptTokenIds}. */
+  String of(Row input, int[] fullPromptTokenIds) {
+    return column != null ? fromInput(input) : hash(fullPromptTokenIds);
   }
 
   /**
@@ -58,11 +56,7 @@ final class PromptIds implements Serializable {
   static String hash(int[] tokenIds) {
     ByteBuffer bytes = ByteBuffer.allocate(Integer.BYTES * tokenIds.length).order(ByteOrder.LITTLE_ENDIAN);
     bytes.asIntBuffer().put(tokenIds);
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes.array());
-      return HexFormat.of().formatHex(digest).substring(0, HASH_HEX_DIGITS);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("Cannot hash prompt tokens: the JVM has no SHA-256", e);
-    }
+    return Sha256.of(bytes.array()).substring(0, HASH_HEX_DIGITS);
   }
+
 }

@@ -16,15 +16,17 @@ import java.util.Objects;
  *     and control tokens
  * @param responseIds the response content tokens; when the chat template closes the assistant
  *     turn with a control token, that token is the last one
- * @param promptTruncated whether prompt content tokens were dropped to fit a length limit
+ * @param fullPromptIds the prompt ids before any were dropped to fit a length limit: what identifies the
+ *     prompt, whatever the response's length; the same array as {@code promptIds} when none were
  */
 public record EncodedPair(
-    int[] promptIds, boolean[] promptCuttable, int[] responseIds, boolean promptTruncated) {
+    int[] promptIds, boolean[] promptCuttable, int[] responseIds, int[] fullPromptIds) {
 
   public EncodedPair {
     Objects.requireNonNull(promptIds, "promptIds");
     Objects.requireNonNull(promptCuttable, "promptCuttable");
     Objects.requireNonNull(responseIds, "responseIds");
+    Objects.requireNonNull(fullPromptIds, "fullPromptIds");
     if (promptIds.length != promptCuttable.length) {
       throw new IllegalArgumentException(
           "Cannot create encoded pair: "
@@ -33,6 +35,16 @@ public record EncodedPair(
               + promptCuttable.length
               + " cuttable flags");
     }
+  }
+
+  /** A pair whose prompt is whole. */
+  public static EncodedPair untruncated(int[] promptIds, boolean[] promptCuttable, int[] responseIds) {
+    return new EncodedPair(promptIds, promptCuttable, responseIds, promptIds);
+  }
+
+  /** Whether prompt content tokens were dropped to fit a length limit. */
+  public boolean promptTruncated() {
+    return fullPromptIds.length != promptIds.length;
   }
 
   /** Prompt plus response tokens. */
@@ -46,7 +58,7 @@ public record EncodedPair(
         && Arrays.equals(promptIds, that.promptIds)
         && Arrays.equals(promptCuttable, that.promptCuttable)
         && Arrays.equals(responseIds, that.responseIds)
-        && promptTruncated == that.promptTruncated;
+        && Arrays.equals(fullPromptIds, that.fullPromptIds);
   }
 
   @Override
@@ -55,7 +67,7 @@ public record EncodedPair(
         Arrays.hashCode(promptIds),
         Arrays.hashCode(promptCuttable),
         Arrays.hashCode(responseIds),
-        promptTruncated);
+        Arrays.hashCode(fullPromptIds));
   }
 
   @Override
@@ -67,7 +79,7 @@ public record EncodedPair(
         + ", responseIds="
         + Arrays.toString(responseIds)
         + ", promptTruncated="
-        + promptTruncated
+        + promptTruncated()
         + "]";
   }
 }

@@ -109,6 +109,6 @@ public final class LengthLimiter {
         kept++;
       }
     }
-    return new EncodedPair(keptIds, keptCuttable, pair.responseIds(), true);
+    return new EncodedPair(keptIds, keptCuttable, pair.responseIds(), pair.fullPromptIds());
   }
 }

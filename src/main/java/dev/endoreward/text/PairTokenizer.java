@@ -69,7 +69,7 @@ final class PairTokenizer {
       return Outcome.rejected(RejectReason.EMPTY_RESPONSE, "the response encodes to no tokens (the"
           + " template's whitespace handling absorbs all of it), so it has no token to score");
     }
-    return Outcome.ok(new EncodedPair(prompt.ids(), prompt.cuttable(), response.ids(), false));
+    return Outcome.ok(EncodedPair.untruncated(prompt.ids(), prompt.cuttable(), response.ids()));
   }
 
   private static SegmentTokenizer.Position positionOfResponsePiece(

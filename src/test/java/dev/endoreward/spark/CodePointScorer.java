@@ -106,7 +106,7 @@ final class CodePointScorer implements Scorer {
     }
     float reward = rewardOf(pair.response());
     float logprob = -response.length * (response.length + 1) / 2f;
-    EncodedPair tokens = new EncodedPair(prompt, new boolean[prompt.length], response, false);
+    EncodedPair tokens = EncodedPair.untruncated(prompt, new boolean[prompt.length], response);
     return new ScoredPair(tokens, new SequenceReward(reward, reward / response.length, logprob,
         logprob / response.length, prompt.length, rewards, logprobs));
   }

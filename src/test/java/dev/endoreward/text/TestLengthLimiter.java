@@ -11,11 +11,10 @@ import org.junit.jupiter.api.Test;
 class TestLengthLimiter {
   /** BOS, template 10, content 21 22 23, template 11, content 24, template 12; response 30 31. */
   private static final EncodedPair PAIR =
-      new EncodedPair(
+      EncodedPair.untruncated(
           new int[] {1, 10, 21, 22, 23, 11, 24, 12},
           new boolean[] {false, false, true, true, true, false, true, false},
-          new int[] {30, 31},
-          false);
+          new int[] {30, 31});
 
   @Test
   void aPairThatFitsPassesUnchanged() {
@@ -33,6 +32,8 @@ class TestLengthLimiter {
     assertThat(fitted.promptCuttable()).containsExactly(false, false, true, false, true, false);
     assertThat(fitted.responseIds()).containsExactly(30, 31);
     assertThat(fitted.promptTruncated()).isTrue();
+    // What identifies the prompt stays whole, whatever was cut beside this response.
+    assertThat(fitted.fullPromptIds()).containsExactly(1, 10, 21, 22, 23, 11, 24, 12);
   }
 
   @Test
@@ -61,7 +62,7 @@ class TestLengthLimiter {
   @Test
   void theResponseIsNeverCutAndOnePromptTokenAlwaysStays() {
     EncodedPair allContent =
-        new EncodedPair(new int[] {5, 6}, new boolean[] {true, true}, new int[] {7, 8, 9}, false);
+        EncodedPair.untruncated(new int[] {5, 6}, new boolean[] {true, true}, new int[] {7, 8, 9});
 
     Outcome<EncodedPair> outcome =
         new LengthLimiter(3, OverlongPromptPolicy.TRUNCATE_LEFT).fit(allContent);
