@@ -94,7 +94,7 @@ record PreferenceData(List<PreferenceRecord> records, List<String> files, List<S
           }
           record = format.parse(name, i, objects.get(i));
         } catch (IllegalArgumentException e) {
-          throw new InputException("Cannot read input " + file + ": record " + (i + 1) + " " + e.getMessage()
+          throw new InputException("Cannot read input " + file + ": record " + (i + 1) + ": " + e.getMessage()
               + " (eval.format=" + EvalKeys.FORMAT.write(format) + ")", e);
         }
         if (!ids.add(record.id())) {
