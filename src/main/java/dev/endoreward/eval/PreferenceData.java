@@ -64,7 +64,7 @@ record PreferenceData(List<PreferenceRecord> records, List<String> files, List<S
             continue;
           }
           if (isData(name, format)) {
-            data.add(child.getPath());
+            data.add(new Path(root, name)); // as the user wrote it, for messages
           } else {
             ignored.add(name);
           }
