@@ -2,6 +2,7 @@ package dev.endoreward.eval;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -36,6 +37,9 @@ final class PairRows {
       .add(SIDE, DataTypes.StringType, false)
       .add(INDEX, DataTypes.IntegerType, false);
 
+  /** Responses per partition of the rows: each task then carries a few MB of text at most. */
+  private static final int ROWS_PER_SLICE = 1000;
+
   private PairRows() {}
 
   /** The id of a record's {@code index}-th response on {@code side} ({@link #CHOSEN} or {@link #REJECTED}). */
@@ -49,7 +53,9 @@ final class PairRows {
       add(rows, record, CHOSEN, record.chosen());
       add(rows, record, REJECTED, record.rejected());
     }
-    return spark.createDataFrame(rows, SCHEMA);
+    int slices = Math.max(1, (rows.size() + ROWS_PER_SLICE - 1) / ROWS_PER_SLICE);
+    return spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, slices),
+        SCHEMA);
   }
 
   private static void add(List<Row> rows, PreferenceRecord record, String side, List<List<Turn>> responses) {

@@ -1,10 +1,8 @@
 package dev.endoreward.eval;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.endoreward.spark.InputException;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -35,8 +33,7 @@ import org.apache.spark.sql.SparkSession;
  * @param ignored the names of the folder's other files
  */
 record PreferenceData(List<PreferenceRecord> records, List<String> files, List<String> ignored) {
-  private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS)
-      .build();
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> EXTENSIONS = List.of(".json", ".jsonl", ".json.gz", ".jsonl.gz", ".parquet");
 
   /**

@@ -62,7 +62,7 @@ class TestEvalJob extends SparkTestBase {
   private Map<String, Object> eval(String... extra) {
     List<String> settings = new ArrayList<>(List.of("model.path=" + SharedFixtures.projectDir().resolve("src/demo/model"),
         "input.path=" + input, "output.path=" + output, "eval.format=rm-bench", "job.progress=false"));
-    settings.addAll(List.of(extra));
+    settings.addAll(List.of(extra)); // later settings win
     return EvalJob.run(spark, new ScoreConfigBuilder().withAssignments(settings).build(EvalConfig::fromMap));
   }
 
@@ -109,6 +109,39 @@ class TestEvalJob extends SparkTestBase {
     assertThat(Files.readString(output.resolve("accuracy.md"))).contains("## Domains").contains("| safety |");
     assertThat(output.resolve("scored-pairs/_SUCCESS")).exists();
     assertThat(output.resolve("_SUCCESS")).exists();
+  }
+
+  @Test
+  void rewardBenchSectionsWeighTheSubsetsScored() throws IOException {
+    Path file = Files.writeString(dir.resolve("filtered.jsonl"), """
+        {"id": 1, "subset": "alpacaeval-easy", "prompt": "What is 58 minus 52?", "chosen": "58 - 52 = 6", "rejected": "58 - 52 = 5"}
+        {"id": 2, "subset": "alpacaeval-easy", "prompt": "What is 7 plus 8?", "chosen": "7 + 8 = 15", "rejected": "7 + 8 = 51"}
+        {"id": 3, "subset": "math-prm", "prompt": "What is 9 minus 4?", "chosen": "9 - 4 = 5", "rejected": "9 - 4 = 3"}
+        {"id": 4, "subset": "hep-python", "prompt": "What is 3 plus 3?", "chosen": "3 + 3 = 6", "rejected": "3 + 3 = 9"}
+        {"id": 5, "subset": "shp", "prompt": "What is 2 plus 5?", "chosen": "2 + 5 = 7", "rejected": "2 + 5 = 8"}
+        {"id": 6, "subset": "own-subset", "prompt": "What is 4 plus 4?", "chosen": "4 + 4 = 8", "rejected": "4 + 4 = 7"}
+        """);
+    input = file;
+
+    eval("eval.format=rewardbench");
+
+    JsonNode accuracy = JSON.readTree(output.resolve("accuracy.json").toFile());
+    JsonNode subsets = accuracy.get("subsets");
+    double chat = subsets.get("alpacaeval-easy").get("accuracy").asDouble();
+    // Reasoning weighs math-prm 984 against hep-python's 164; Prior Sets is shp alone, at half weight.
+    double reasoning = (984 * subsets.get("math-prm").get("accuracy").asDouble()
+        + 164 * subsets.get("hep-python").get("accuracy").asDouble()) / 1148;
+    double prior = subsets.get("shp").get("accuracy").asDouble();
+    JsonNode sections = accuracy.get("sections");
+    assertThat(sections.fieldNames()).toIterable().containsExactly("Chat", "Reasoning", "Prior Sets");
+    assertThat(sections.get("Chat").asDouble()).isEqualTo(chat);
+    assertThat(sections.get("Reasoning").asDouble()).isCloseTo(reasoning, within(1e-12));
+    assertThat(sections.get("Prior Sets").asDouble()).isEqualTo(prior);
+    assertThat(accuracy.get("overall").get("score").asDouble())
+        .isCloseTo((chat + reasoning + 0.5 * prior) / 2.5, within(1e-12));
+    assertThat(accuracy.get("overall").get("comparisons").asLong()).isEqualTo(6);
+    assertThat(accuracy.get("unsectioned_subsets")).isEqualTo(JSON.readTree("[\"own-subset\"]"));
+    assertThat(Files.readString(output.resolve("accuracy.md"))).contains("| **Score** |");
   }
 
   @Test
