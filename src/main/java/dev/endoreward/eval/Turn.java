@@ -6,7 +6,7 @@ import java.io.Serializable;
  * One message of a conversation, as {@code score}'s messages column holds it.
  *
  * @param role {@code user} or {@code assistant}
- * @param content the message text, exactly as the data has it
+ * @param content the message text
  */
 public record Turn(String role, String content) implements Serializable {
   static final String USER = "user";
