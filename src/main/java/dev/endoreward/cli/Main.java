@@ -40,6 +40,7 @@ public final class Main implements Callable<Integer> {
         .addSubcommand(new FilterCommand(sessions))
         .addSubcommand(new BestOfNCommand(sessions))
         .addSubcommand(new PairsCommand(sessions))
+        .addSubcommand(new EvalCommand(sessions))
         .addSubcommand(new OfflineRlCommand(sessions));
     commandLine.setExpandAtFiles(false);
     commandLine.setParameterExceptionHandler(Main::parameterError);

@@ -1,0 +1,116 @@
+package dev.endoreward.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.endoreward.eval.EvalConfig;
+import dev.endoreward.eval.EvalJob;
+import dev.endoreward.eval.EvalKeys;
+import dev.endoreward.spark.config.ScoreConfigBuilder;
+import dev.endoreward.spark.config.ScoreKeys;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code eval}: see {@link EvalJob}. It validates its configuration (the keys' defaults, then {@code --conf}
+ * or {@code conf/eval.properties}, then {@code --set}, then the flags) before Spark starts, and exits with
+ * {@link ExitCodes#CONFIG_ERROR} for a bad configuration or an input, model or output refused on the driver,
+ * with {@link ExitCodes#RUNTIME_FAILURE} for any other failure. On success it prints a summary as one JSON line.
+ */
+@Command(name = "eval", sortOptions = false,
+    description = "Measures how often the reward prefers the chosen response of preference data.",
+    footer = "%nExit codes: 0 done, 1 the job failed, 2 bad command line, configuration, input, model or output"
+        + " folder.")
+final class EvalCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Option(names = "--model", paramLabel = "DIR", description = "The exported model folder (sets model.path).")
+  private String model;
+
+  @Option(names = "--input", paramLabel = "PATH", description = "The preference data, a file or folder (sets input.path).")
+  private String input;
+
+  @Option(names = "--format", paramLabel = "FORMAT",
+      description = "hh-rlhf, llmbar, rewardbench or rm-bench (sets eval.format).")
+  private String format;
+
+  @Option(names = "--output", paramLabel = "DIR", description = "Output folder (sets output.path).")
+  private String output;
+
+  @Option(names = "--conf", paramLabel = "FILE",
+      description = "Properties file of settings (default: conf/eval.properties when present).")
+  private Path conf;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "Sets one key (eval's, or score's), over the properties file; repeatable.")
+  private List<String> assignments = new ArrayList<>();
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Shows this help.")
+  private boolean help;
+
+  @Spec
+  private CommandSpec spec;
+
+  private final SparkSessionFactory sessions;
+
+  EvalCommand(SparkSessionFactory sessions) {
+    this.sessions = sessions;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    EvalConfig config;
+    try {
+      config = loadConfig();
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      return ExitCodes.CONFIG_ERROR;
+    }
+    try (SparkSession spark = sessions.open()) {
+      Map<String, Object> summary = EvalJob.run(spark, config);
+      spec.commandLine().getOut().println(JSON.writeValueAsString(summary));
+      return ExitCodes.OK;
+    } catch (IllegalArgumentException e) {
+      // The checks on the driver (input, model, output folder) refuse before any scoring.
+      err.println(e.getMessage());
+      return ExitCodes.CONFIG_ERROR;
+    } catch (Exception | Error e) {
+      String message = String.valueOf(e.getMessage());
+      err.println(message.startsWith("Cannot") ? message : "Cannot finish evaluating: " + e);
+      e.printStackTrace(err);
+      return ExitCodes.RUNTIME_FAILURE;
+    }
+  }
+
+  private EvalConfig loadConfig() {
+    ScoreConfigBuilder builder = new ScoreConfigBuilder();
+    Path defaultConf = defaultConfFile();
+    if (conf != null) {
+      builder.withFile(conf);
+    } else if (Files.isRegularFile(defaultConf)) {
+      builder.withFile(defaultConf);
+    }
+    return builder.withAssignments(assignments)
+        .with(ScoreKeys.MODEL_PATH, model)
+        .with(EvalKeys.INPUT_PATH, input)
+        .with(EvalKeys.FORMAT, format)
+        .with(EvalKeys.OUTPUT_PATH, output)
+        .build(EvalConfig::fromMap);
+  }
+
+  /** {@code conf/eval.properties} under the installation folder when known, else under the working folder. */
+  private static Path defaultConfFile() {
+    String home = System.getProperty(Main.HOME_PROPERTY);
+    Path file = Path.of("conf", "eval.properties");
+    return home == null ? file : Path.of(home).resolve(file);
+  }
+}
