@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
  * {@code eval}: see {@link EvalJob}. It validates its configuration (the keys' defaults, then {@code --conf}
  * or {@code conf/eval.properties}, then {@code --set}, then the flags) before Spark starts, and exits with
  * {@link ExitCodes#CONFIG_ERROR} for a bad configuration or an input, model or output refused on the driver,
- * with {@link ExitCodes#RUNTIME_FAILURE} for any other failure. On success it prints a summary as one JSON line.
+ * with {@link ExitCodes#RUNTIME_FAILURE} for any other failure, each reported as {@code score}'s are
+ * ({@link FailureReport}). On success it prints a summary as one JSON line.
  */
 @Command(name = "eval", sortOptions = false,
     description = "Measures how often the reward prefers the chosen response of preference data.",
@@ -53,6 +54,9 @@ final class EvalCommand implements Callable<Integer> {
       description = "Sets one key (eval's, or score's), over the properties file; repeatable.")
   private List<String> assignments = new ArrayList<>();
 
+  @Option(names = "--verbose", description = "Prints the stack trace of a failure too, not only its one line.")
+  private boolean verbose;
+
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Shows this help.")
   private boolean help;
 
@@ -79,15 +83,8 @@ final class EvalCommand implements Callable<Integer> {
       Map<String, Object> summary = EvalJob.run(spark, config);
       spec.commandLine().getOut().println(JSON.writeValueAsString(summary));
       return ExitCodes.OK;
-    } catch (IllegalArgumentException e) {
-      // The checks on the driver (input, model, output folder) refuse before any scoring.
-      err.println(e.getMessage());
-      return ExitCodes.CONFIG_ERROR;
     } catch (Exception | Error e) {
-      String message = String.valueOf(e.getMessage());
-      err.println(message.startsWith("Cannot") ? message : "Cannot finish evaluating: " + e);
-      e.printStackTrace(err);
-      return ExitCodes.RUNTIME_FAILURE;
+      return FailureReport.report(e, "evaluating", err, verbose);
     }
   }
 
