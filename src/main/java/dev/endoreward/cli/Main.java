@@ -12,7 +12,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** The {@code endoreward} command line: {@code endoreward score --model DIR --input PATH --output DIR}. */
+/**
+ * The {@code endoreward} command line: {@code endoreward score --model DIR --input PATH --output DIR}, the
+ * curation commands over a score output ({@code filter}, {@code best-of-n}, {@code pairs}, {@code offline-rl})
+ * and {@code eval} on preference data.
+ */
 @Command(name = "endoreward", description = "Endogenous-reward scoring of prompt/response pairs on Spark.")
 public final class Main implements Callable<Integer> {
   /** The system property naming the installation folder, whose conf/score.properties is the default file. */
@@ -31,7 +35,7 @@ public final class Main implements Callable<Integer> {
   }
 
   /**
-   * The command line with its {@code score} subcommand, wired to {@code runner} and {@code sessions}.
+   * The command line with its subcommands, {@code score} wired to {@code runner}, all of them to {@code sessions}.
    * Command-line errors print a "Cannot ..." line and exit with {@link ExitCodes#CONFIG_ERROR}.
    */
   static CommandLine commandLine(ScoreRunner runner, SparkSessionFactory sessions, Path defaultConfFile) {
@@ -40,8 +44,8 @@ public final class Main implements Callable<Integer> {
         .addSubcommand(new FilterCommand(sessions))
         .addSubcommand(new BestOfNCommand(sessions))
         .addSubcommand(new PairsCommand(sessions))
-        .addSubcommand(new EvalCommand(sessions))
-        .addSubcommand(new OfflineRlCommand(sessions));
+        .addSubcommand(new OfflineRlCommand(sessions))
+        .addSubcommand(new EvalCommand(sessions));
     commandLine.setExpandAtFiles(false);
     commandLine.setParameterExceptionHandler(Main::parameterError);
     return commandLine;
@@ -57,7 +61,7 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
-    err.println("Cannot run without a command: use 'score'");
+    err.println("Cannot run without a command: use one of " + String.join(", ", spec.subcommands().keySet()));
     spec.commandLine().usage(err);
     return ExitCodes.CONFIG_ERROR;
   }

@@ -7,7 +7,8 @@ import org.apache.spark.sql.SparkSession;
 /** Opens the Spark session a command runs on. */
 @FunctionalInterface
 public interface SparkSessionFactory {
-  String APP_NAME = "endoreward score";
+  /** The name of every command's Spark application; each job names itself in its job descriptions. */
+  String APP_NAME = "endoreward";
 
   SparkSession open();
 

@@ -191,7 +191,8 @@ class TestScoreCommand {
   @Test
   void missingCommandExitsTwo() {
     assertThat(execute()).isEqualTo(ExitCodes.CONFIG_ERROR);
-    assertThat(err.toString()).startsWith("Cannot run without a command: use 'score'");
+    assertThat(err.toString())
+        .startsWith("Cannot run without a command: use one of score, filter, best-of-n, pairs, offline-rl, eval");
   }
 
   @Test
