@@ -406,7 +406,7 @@ class TestScoreJobRuns extends SparkTestBase {
           .hasMessageStartingWith(refusal + "differs: model_sha256 changed from 'model' to 'another model'");
       assertThatThrownBy(() -> run(config(other, output, "output.mode", "append", "output.token-level", "false")))
           .hasMessageStartingWith(refusal + "differs: the scored columns would change from (id:string,prompt:string,"
-              + "response:string,reward:float,");
+              + "response:string,prompt_id:string,reward:float,");
       assertThatThrownBy(() -> run(config(input, output, "output.mode", "append")))
           .hasMessage(refusal + "already scored this input (the same files, sizes and times); score it again with"
               + " output.mode=overwrite, or write this run to another folder");
