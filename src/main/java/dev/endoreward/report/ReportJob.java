@@ -63,6 +63,8 @@ public final class ReportJob {
   private static FileSystem checkOutput(SparkSession spark, ReportConfig config, Path output) {
     try {
       FileSystem fs = output.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      // A local file system would otherwise write a .crc file beside the page.
+      fs.setWriteChecksum(false);
       if (fs.exists(output)) {
         if (fs.getFileStatus(output).isDirectory()) {
           throw new IllegalArgumentException("Cannot write to " + config.output() + ": it is a folder; name the"
