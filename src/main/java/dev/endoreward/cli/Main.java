@@ -45,7 +45,8 @@ public final class Main implements Callable<Integer> {
         .addSubcommand(new BestOfNCommand(sessions))
         .addSubcommand(new PairsCommand(sessions))
         .addSubcommand(new OfflineRlCommand(sessions))
-        .addSubcommand(new EvalCommand(sessions));
+        .addSubcommand(new EvalCommand(sessions))
+        .addSubcommand(new ReportCommand(sessions));
     commandLine.setExpandAtFiles(false);
     commandLine.setParameterExceptionHandler(Main::parameterError);
     return commandLine;
