@@ -1,7 +1,8 @@
 """What users would run instead of the Java engine, replayed on the engine's exact batches.
 
 Reads the batches the Java engine ran (unpadded token ids per row, ``EngineBenchmark --batches-out``) and
-times, with the same threads, a first pass and then a timed second pass of each anchor over every batch:
+times, with the same threads, a first pass over every batch and then ``--passes`` more (default 3), whose
+median is the timed figure:
 
 - ``hf``: a Hugging Face scoring script as users write it: ``AutoModelForCausalLM`` with SDPA attention, the
   batch right-padded under an attention mask, the full logits, ``log_softmax`` and a gather of each next
@@ -14,13 +15,14 @@ log-probabilities with the ones ``--logprobs-out`` writes here.
 Prints the result as JSON and writes it to ``--result-out``.
 
     jobs/python.sh src/test/python/bench/anchors.py --batches batches.json --threads N \\
-        (--checkpoint stories260K.bin | --hf-model DIR) --result-out FILE [--logprobs-out FILE]
+        (--checkpoint stories260K.bin | --hf-model DIR) --result-out FILE [--logprobs-out FILE] [--passes 3]
 """
 
 import argparse
 import json
 import os
 import resource
+import statistics
 import sys
 import time
 
@@ -84,28 +86,28 @@ def hf_logprobs(model, ids, mask):
     return logprobs[:, :-1].gather(-1, ids[:, 1:, None]).squeeze(-1)
 
 
-def timed_passes(run_batch, batches):
-    """Seconds of a first pass and of a second, timed pass over every batch, and the last pass's outputs."""
+def timed_passes(run_batch, batches, passes):
+    """Seconds of a first pass over every batch and the median seconds of the next ``passes``, and the outputs."""
     seconds = []
-    for _ in range(2):
+    for _ in range(1 + passes):
         start = time.perf_counter()
         outputs = [run_batch(rows) for rows in batches]
         seconds.append(time.perf_counter() - start)
-    return seconds, outputs
+    return seconds[0], statistics.median(seconds[1:]), outputs
 
 
-def hf_anchor(name, model, batches, pad, tokens):
+def hf_anchor(name, model, batches, pad, tokens, passes):
     def run_batch(rows):
         ids, mask = padded(rows, pad)
         with torch.inference_mode():
             logprobs = hf_logprobs(model, ids, mask)
         return [logprobs[b, :len(row) - 1].tolist() for b, row in enumerate(rows)]
 
-    (first, timed), outputs = timed_passes(run_batch, batches)
+    first, timed, outputs = timed_passes(run_batch, batches, passes)
     parameters = sum(p.numel() for p in model.parameters())
     runtime = f"transformers {transformers.__version__}, torch {torch.__version__}, SDPA, float32"
     return {"anchor": "Hugging Face script", "model": name, "runtime": runtime, "parameters": parameters, "tokens": tokens, "first_pass_seconds": first,
-            "seconds": timed, "tokens_per_second": tokens / timed}, outputs
+            "passes": passes, "seconds": timed, "tokens_per_second": tokens / timed}, outputs
 
 
 def main(argv):
@@ -115,6 +117,7 @@ def main(argv):
     parser.add_argument("--checkpoint")
     parser.add_argument("--hf-model")
     parser.add_argument("--logprobs-out")
+    parser.add_argument("--passes", type=int, default=3)
     parser.add_argument("--result-out", required=True)
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -133,12 +136,13 @@ def main(argv):
         if difference > 1e-3:
             raise SystemExit(f"Cannot compare with Hugging Face: the converted stories260K differs from the"
                              f" checkpoint by {difference:.3g} in a logit")
-        result, logprobs = hf_anchor("stories260K as LlamaForCausalLM", model, batches, pad, tokens)
+        result, logprobs = hf_anchor("stories260K as LlamaForCausalLM", model, batches, pad, tokens, args.passes)
         result["largest_logit_difference_to_checkpoint"] = difference
     else:
         model = transformers.AutoModelForCausalLM.from_pretrained(args.hf_model, attn_implementation="sdpa",
                                                      torch_dtype=torch.float32).eval()
-        result, logprobs = hf_anchor(os.path.basename(os.path.normpath(args.hf_model)), model, batches, pad, tokens)
+        result, logprobs = hf_anchor(os.path.basename(os.path.normpath(args.hf_model)), model, batches, pad, tokens,
+                                     args.passes)
     result["threads"] = args.threads
     result["peak_rss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     print(json.dumps(result))
