@@ -233,7 +233,8 @@ def anchors_report(folder):
     print()
     print(f"Anchor benchmark: {first['threads']} intra-op threads, {os.cpu_count()} cores; the engine's batches"
           f" (budget {first['max_tokens_per_batch']:,} tokens / {first['max_rows_per_batch']} rows, length-sorted)"
-          f" replayed by every other runtime; second pass timed")
+          f" replayed by every other runtime; timed: the engine's second pass, the median of the Python anchors' passes"
+          f" after their first")
     print(table(["model", "runtime", "tokens", "seconds", "tokens/s", "first-pass tokens/s", "/ HF script",
                  "peak RSS MiB", "load before"], rows))
     for line in verdicts:
