@@ -66,8 +66,8 @@ split_words() {
 # --- the memory allocator ----------------------------------------------------------------------------------
 # libtorch frees and allocates each batch's activations, up to hundreds of MiB, on every forward pass. glibc's
 # defaults give such blocks back to the kernel when they are freed, so every batch faults in fresh pages (most
-# of the CPU time went to the kernel). Keeping freed pages for reuse gave 3.5x the tokens/s with jemalloc and
-# 3.2x with glibc on one heap (BENCHMARKS.md, "Allocator").
+# of the CPU time went to the kernel). Keeping freed pages for reuse gave 3.0 to 3.5x the tokens/s with jemalloc
+# and 2.8 to 3.2x with glibc on one heap (BENCHMARKS.md, "Allocator").
 JEMALLOC_CONF='dirty_decay_ms:-1,muzzy_decay_ms:-1'
 
 # Prints the jemalloc library to preload: ENDOREWARD_JEMALLOC when set, else Debian's libjemalloc2 for this
