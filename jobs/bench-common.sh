@@ -25,3 +25,29 @@ build_benchmarks() {
   BENCH_JAVA=(java "${opts[@]}" -Dai.djl.offline=true -DOPT_OUT_TRACKING=true "-Dendoreward.shared=$SHARED"
     -cp "$BUILD_DIR/test-classes:$CLASSES:$dependencies")
 }
+
+# Prints the python of the benchmark-only environment: ENDOREWARD_BENCH_PYTHON when set (an interpreter that
+# has those packages), else a virtual environment built from src/test/python/bench/requirements.txt on first
+# use (llama-cpp-python compiles llama.cpp: minutes) and reused while that file is unchanged:
+# ${XDG_CACHE_HOME:-~/.cache}/endoreward/bench-venv-<12 hex of its sha256>. Fails, saying why, when it cannot
+# be built.
+bench_python() {
+  if [[ -n "${ENDOREWARD_BENCH_PYTHON:-}" ]]; then
+    echo "$ENDOREWARD_BENCH_PYTHON"
+    return
+  fi
+  local requirements="$ROOT/src/test/python/bench/requirements.txt" digest venv
+  digest="$(sha256sum "$requirements")"
+  venv="${XDG_CACHE_HOME:-$HOME/.cache}/endoreward/bench-venv-${digest:0:12}"
+  if [[ ! -f "$venv/.ready" ]]; then
+    echo "Creating the benchmark environment $venv from $requirements (first use; builds llama.cpp) ..." >&2
+    rm -rf "$venv"
+    if ! { python3 -m venv "$venv" >&2 && "$venv/bin/pip" install --quiet --disable-pip-version-check \
+        -r "$requirements" >&2; }; then
+      echo "Cannot create the benchmark environment $venv: pip install -r $requirements failed (above)" >&2
+      return 1
+    fi
+    touch "$venv/.ready"
+  fi
+  echo "$venv/bin/python"
+}

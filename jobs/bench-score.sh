@@ -92,7 +92,9 @@ measure padding-plan "${BENCH_JAVA[@]}" dev.endoreward.bench.PaddingPlan \
 cat "$OUT/padding-plan.out"
 
 echo "Engine alone on the 10x pairs ..." >&2
-measure engine "${BENCH_JAVA[@]}" dev.endoreward.bench.EngineBenchmark --comparisons "$COMPARISONS" \
+# On the allocator the launchers give the job (use_allocator), so that both run on the same one.
+measure engine bash -c 'source "$1"; use_allocator; shift; exec "$@"' _ "$ROOT/jobs/common.sh" \
+  "${BENCH_JAVA[@]}" dev.endoreward.bench.EngineBenchmark --comparisons "$COMPARISONS" \
   --threads "$THREADS_PER_TASK" --scorers "$TASKS" --result-out "$OUT/engine.json"
 cat "$OUT/engine.out"
 

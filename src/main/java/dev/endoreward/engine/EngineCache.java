@@ -40,6 +40,13 @@ public final class EngineCache {
         long start = System.nanoTime();
         // Opening verifies every file's hash, which takes a while for large weights: once per module.
         TorchRewardHead loaded = TorchRewardHead.load(ModelArtefact.open(module.artefact()), module.device());
+        try {
+          // On the first engine's budget: the engines of one job share it, so its batches are the job's.
+          RewardEngine.warmUpWhereItHelps(loaded, key);
+        } catch (RuntimeException e) {
+          loaded.close();
+          throw e;
+        }
         LOADS.incrementAndGet();
         loadedNow[0] = true;
         LOG.info(String.format("Engine cache loaded model %s on %s in %.2f s", module.artefact(), module.device(),

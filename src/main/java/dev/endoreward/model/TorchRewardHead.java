@@ -8,6 +8,8 @@ import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
 import dev.endoreward.reward.RewardHead;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.logging.Logger;
 
@@ -57,6 +59,22 @@ public final class TorchRewardHead implements RewardHead, AutoCloseable {
     } catch (IOException | ModelNotFoundException | MalformedModelException e) {
       throw ModelArtefact.cannotLoad(artefact.directory(), "the PyTorch engine rejected model.pt: " + e.getMessage());
     }
+  }
+
+  /**
+   * Runs one forward pass on {@code rows} sequences of {@code length} tokens and discards its outputs. The
+   * runtime's first pass on a module is its slowest (the TorchScript executor profiles and optimises the graph;
+   * the allocator maps the activations' memory for the first time): run once after loading, on the largest
+   * batch the engine will run, it is paid at load time rather than by the first batch of real work. It changes
+   * no result.
+   */
+  public void warmUp(int rows, int length) {
+    long start = System.nanoTime();
+    int[] sequence = new int[length];
+    Arrays.fill(sequence, artefact.manifest().bosTokenId());
+    forward(Collections.nCopies(rows, sequence)); // [rows, length]
+    LOG.info(String.format("Warmed up model %s on %s with %d x %d tokens in %.2f s", artefact.directory(), device,
+        rows, length, (System.nanoTime() - start) / 1e9));
   }
 
   @Override

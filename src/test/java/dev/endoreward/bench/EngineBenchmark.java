@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.endoreward.batch.BatchScorer;
 import dev.endoreward.engine.EngineOptions;
+import dev.endoreward.engine.RewardEngine;
 import dev.endoreward.model.ModelArtefact;
 import dev.endoreward.model.TorchRewardHead;
 import dev.endoreward.reward.EndogenousReward;
@@ -30,15 +31,18 @@ import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 /**
- * Measures the Java engine's throughput on the fixed HH-RLHF pair set: a first (cold) pass over every pair,
- * which also warms the engine up, then the timed pass over every pair. The cold pass pays what a fresh JVM
- * pays once, such as the TorchScript executor's profiling and optimisation of the graph. Prints the figures,
+ * Measures the Java engine's throughput on the fixed HH-RLHF pair set: the model loaded (and warmed up where the
+ * engine does it, {@link RewardEngine#warmUpWhereItHelps}), a first (cold) pass over every pair, then the timed
+ * pass over every pair. The cold pass pays what a fresh JVM pays once, such as the TorchScript executor's
+ * profiling and optimisation of the graph. With {@code --warm-up true} the model is warmed up on any device
+ * first, to measure what the warm-up saves the cold pass. Prints the figures,
  * and optionally writes them as JSON and writes the timed pass's exact batches for the eager Python
  * baseline to replay.
  *
  * <pre>
  *   EngineBenchmark [--model DIR] [--comparisons 100] [--length-max 512] [--threads N] [--scorers 1]
- *                   [--max-tokens 16384] [--sort-by-length true] [--result-out FILE] [--batches-out FILE]
+ *                   [--max-tokens 16384] [--sort-by-length true] [--warm-up false] [--result-out FILE]
+ *                   [--batches-out FILE]
  * </pre>
  *
  * <p>{@code --threads} is PyTorch's intra-op thread count for the whole JVM (default: all cores);
@@ -58,7 +62,7 @@ public final class EngineBenchmark {
 
   public static void main(String[] args) throws Exception {
     BenchArgs options = new BenchArgs(args, Set.of("model", "comparisons", "length-max", "threads", "scorers",
-        "max-tokens", "sort-by-length", "result-out", "batches-out"));
+        "max-tokens", "sort-by-length", "warm-up", "result-out", "batches-out"));
     int threads = options.integer("threads", Runtime.getRuntime().availableProcessors());
     int scorers = options.integer("scorers", 1);
     String batchesOut = options.text("batches-out", null);
@@ -84,12 +88,19 @@ public final class EngineBenchmark {
     int maxLength = engineOptions.maxLengthOn(artefact.manifest().maxLength());
     try (TorchRewardHead head = TorchRewardHead.load(artefact, engineOptions.device());
         PairEncoder encoder = PairEncoder.open(artefact.directory(), engineOptions.templateMode())) {
+      long warmUpStart = System.nanoTime();
+      if (options.bool("warm-up", false)) {
+        RewardEngine.warmUp(head, engineOptions);
+      } else {
+        RewardEngine.warmUpWhereItHelps(head, engineOptions);
+      }
+      double warmUpSeconds = (System.nanoTime() - warmUpStart) / 1e9;
       RecordingRewardHead recording = new RecordingRewardHead(head);
       // The engine's own pipeline, on a head that records the batches it runs.
       Supplier<BatchScorer> newScorer = () -> new BatchScorer(encoder,
           new LengthLimiter(maxLength, engineOptions.overlongPromptPolicy()), engineOptions.budget(), recording,
           new EndogenousReward(engineOptions.reward()));
-      double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+      double loadSeconds = (System.nanoTime() - loadStart) / 1e9; // the warm-up included
       PassResult cold = runPass(newScorer, pairs, scorers);
       recording.reset(batchesOut != null);
       PassResult timed = runPass(newScorer, pairs, scorers);
@@ -104,6 +115,7 @@ public final class EngineBenchmark {
       result.put("max_tokens_per_batch", engineOptions.budget().maxTokensPerBatch());
       result.put("max_rows_per_batch", engineOptions.budget().maxRowsPerBatch());
       result.put("load_seconds", loadSeconds);
+      result.put("warm_up_seconds", warmUpSeconds);
       result.put("cold_seconds", cold.seconds);
       result.put("cold_tokens_per_second", cold.tokensPerSecond());
       result.put("seconds", timed.seconds);
@@ -179,9 +191,9 @@ public final class EngineBenchmark {
     System.out.printf("  %,d pairs, plain template, length.max %d (prompts truncated on the left), budget %,d tokens"
             + " / %d rows, length-sorted %s%n", r.get("pairs"), r.get("length_max"), r.get("max_tokens_per_batch"),
         r.get("max_rows_per_batch"), r.get("sort_by_length"));
-    System.out.printf("  %d intra-op threads, %d scorer thread(s); model load %.2f s; first (cold) pass %.2f s,"
-            + " %,.0f tokens/s%n", r.get("threads"), r.get("scorers"), r.get("load_seconds"), r.get("cold_seconds"),
-        r.get("cold_tokens_per_second"));
+    System.out.printf("  %d intra-op threads, %d scorer thread(s); model load %.2f s, of which warm-up %.2f s;"
+            + " first (cold) pass %.2f s, %,.0f tokens/s%n", r.get("threads"), r.get("scorers"), r.get("load_seconds"),
+        r.get("warm_up_seconds"), r.get("cold_seconds"), r.get("cold_tokens_per_second"));
     System.out.printf("  | %-34s | %15s |%n", "timed pass", "value");
     System.out.printf("  | %-34s | %15s |%n", "-".repeat(34), "-".repeat(15));
     System.out.printf("  | %-34s | %,15d |%n", "rows scored", r.get("rows_scored"));
