@@ -3,16 +3,12 @@ package dev.endoreward.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.endoreward.curate.CurateKeys;
-import dev.endoreward.spark.config.ScoreConfigBuilder;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -35,16 +31,8 @@ abstract class CurateCommand<C> implements Callable<Integer> {
   @Option(names = "--output", paramLabel = "DIR", description = "Output folder (sets output.path).")
   private String output;
 
-  @Option(names = "--conf", paramLabel = "FILE",
-      description = "Properties file of settings (default: conf/<command>.properties when present).")
-  private Path conf;
-
-  @Option(names = "--set", paramLabel = "KEY=VALUE",
-      description = "Sets one key, over the properties file; repeatable. An empty value unsets an optional key.")
-  private List<String> assignments = new ArrayList<>();
-
-  @Option(names = "--verbose", description = "Prints the stack trace of a failure too, not only its one line.")
-  private boolean verbose;
+  @Mixin
+  private SettingsOptions settings;
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Shows this help.")
   private boolean help;
@@ -81,29 +69,15 @@ abstract class CurateCommand<C> implements Callable<Integer> {
       spec.commandLine().getOut().println(line(run(spark, config)));
       return ExitCodes.OK;
     } catch (Exception | Error e) {
-      return FailureReport.report(e, activity(), err, verbose);
+      return FailureReport.report(e, activity(), err, settings.verbose());
     }
   }
 
   private C loadConfig() {
-    ScoreConfigBuilder builder = new ScoreConfigBuilder();
-    Path defaultConf = defaultConfFile();
-    if (conf != null) {
-      builder.withFile(conf);
-    } else if (Files.isRegularFile(defaultConf)) {
-      builder.withFile(defaultConf);
-    }
-    return builder.withAssignments(assignments)
+    return settings.builder(SettingsOptions.defaultConfFile(spec.name()))
         .with(CurateKeys.INPUT_PATH, input)
         .with(CurateKeys.OUTPUT_PATH, output)
         .build(this::parse);
-  }
-
-  /** {@code conf/<command>.properties} under the installation folder when known, else under the working folder. */
-  private Path defaultConfFile() {
-    String home = System.getProperty(Main.HOME_PROPERTY);
-    Path file = Path.of("conf", spec.name() + ".properties");
-    return home == null ? file : Path.of(home).resolve(file);
   }
 
   private static String line(Map<String, Object> report) throws JsonProcessingException {

@@ -4,18 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.endoreward.eval.EvalConfig;
 import dev.endoreward.eval.EvalJob;
 import dev.endoreward.eval.EvalKeys;
-import dev.endoreward.spark.config.ScoreConfigBuilder;
 import dev.endoreward.spark.config.ScoreKeys;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -46,16 +42,8 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--output", paramLabel = "DIR", description = "Output folder (sets output.path).")
   private String output;
 
-  @Option(names = "--conf", paramLabel = "FILE",
-      description = "Properties file of settings (default: conf/eval.properties when present).")
-  private Path conf;
-
-  @Option(names = "--set", paramLabel = "KEY=VALUE",
-      description = "Sets one key (eval's, or score's), over the properties file; repeatable.")
-  private List<String> assignments = new ArrayList<>();
-
-  @Option(names = "--verbose", description = "Prints the stack trace of a failure too, not only its one line.")
-  private boolean verbose;
+  @Mixin
+  private SettingsOptions settings;
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Shows this help.")
   private boolean help;
@@ -84,19 +72,12 @@ final class EvalCommand implements Callable<Integer> {
       spec.commandLine().getOut().println(JSON.writeValueAsString(summary));
       return ExitCodes.OK;
     } catch (Exception | Error e) {
-      return FailureReport.report(e, "evaluating", err, verbose);
+      return FailureReport.report(e, "evaluating", err, settings.verbose());
     }
   }
 
   private EvalConfig loadConfig() {
-    ScoreConfigBuilder builder = new ScoreConfigBuilder();
-    Path defaultConf = defaultConfFile();
-    if (conf != null) {
-      builder.withFile(conf);
-    } else if (Files.isRegularFile(defaultConf)) {
-      builder.withFile(defaultConf);
-    }
-    return builder.withAssignments(assignments)
+    return settings.builder(SettingsOptions.defaultConfFile(spec.name()))
         .with(ScoreKeys.MODEL_PATH, model)
         .with(EvalKeys.INPUT_PATH, input)
         .with(EvalKeys.FORMAT, format)
@@ -104,10 +85,4 @@ final class EvalCommand implements Callable<Integer> {
         .build(EvalConfig::fromMap);
   }
 
-  /** {@code conf/eval.properties} under the installation folder when known, else under the working folder. */
-  private static Path defaultConfFile() {
-    String home = System.getProperty(Main.HOME_PROPERTY);
-    Path file = Path.of("conf", "eval.properties");
-    return home == null ? file : Path.of(home).resolve(file);
-  }
 }

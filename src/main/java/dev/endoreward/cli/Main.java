@@ -31,7 +31,7 @@ public final class Main implements Callable<Integer> {
   private CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(commandLine(ScoreJob::run, SparkSessionFactory.fromSparkSettings(), defaultConfFile()).execute(args));
+    System.exit(commandLine(ScoreJob::run, SparkSessionFactory.fromSparkSettings(), SettingsOptions.defaultConfFile("score")).execute(args));
   }
 
   /**
@@ -52,12 +52,6 @@ public final class Main implements Callable<Integer> {
     return commandLine;
   }
 
-  /** {@code conf/score.properties} under the installation folder when known, else under the working folder. */
-  static Path defaultConfFile() {
-    String home = System.getProperty(HOME_PROPERTY);
-    Path conf = Path.of("conf", "score.properties");
-    return home == null ? conf : Path.of(home).resolve(conf);
-  }
 
   @Override
   public Integer call() {

@@ -2,17 +2,14 @@ package dev.endoreward.cli;
 
 import dev.endoreward.spark.RunSummary;
 import dev.endoreward.spark.config.ScoreConfig;
-import dev.endoreward.spark.config.ScoreConfigBuilder;
 import dev.endoreward.spark.config.ScoreKeys;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -48,16 +45,8 @@ final class ScoreCommand implements Callable<Integer> {
           + " (sets output.resume); the settings, model and input must be those it started with.")
   private boolean resume;
 
-  @Option(names = "--conf", paramLabel = "FILE",
-      description = "Properties file of job settings (default: conf/score.properties when present).")
-  private Path conf;
-
-  @Option(names = "--set", paramLabel = "KEY=VALUE",
-      description = "Sets one key, over the properties file; repeatable. An empty value unsets an optional key.")
-  private List<String> assignments = new ArrayList<>();
-
-  @Option(names = "--verbose", description = "Prints the stack trace of a failure too, not only its one line.")
-  private boolean verbose;
+  @Mixin
+  private SettingsOptions settings;
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Shows this help.")
   private boolean help;
@@ -91,18 +80,12 @@ final class ScoreCommand implements Callable<Integer> {
       return ExitCodes.OK;
     } catch (Exception | Error e) {
       // Errors too (a class that fails to initialise, memory): report them and exit, whatever threads remain.
-      return FailureReport.report(e, "scoring", err, verbose);
+      return FailureReport.report(e, "scoring", err, settings.verbose());
     }
   }
 
   private ScoreConfig loadConfig() {
-    ScoreConfigBuilder builder = new ScoreConfigBuilder();
-    if (conf != null) {
-      builder.withFile(conf);
-    } else if (Files.isRegularFile(defaultConfFile)) {
-      builder.withFile(defaultConfFile);
-    }
-    return builder.withAssignments(assignments)
+    return settings.builder(defaultConfFile)
         .with(ScoreKeys.MODEL_PATH, model)
         .with(ScoreKeys.INPUT_PATH, input)
         .with(ScoreKeys.OUTPUT_PATH, output)

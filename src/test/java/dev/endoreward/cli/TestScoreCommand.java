@@ -353,9 +353,9 @@ class TestScoreCommand {
     String previous = System.getProperty(Main.HOME_PROPERTY);
     try {
       System.setProperty(Main.HOME_PROPERTY, "/opt/endoreward");
-      assertThat(Main.defaultConfFile()).isEqualTo(Path.of("/opt/endoreward/conf/score.properties"));
+      assertThat(SettingsOptions.defaultConfFile("score")).isEqualTo(Path.of("/opt/endoreward/conf/score.properties"));
       System.clearProperty(Main.HOME_PROPERTY);
-      assertThat(Main.defaultConfFile()).isEqualTo(Path.of("conf/score.properties"));
+      assertThat(SettingsOptions.defaultConfFile("score")).isEqualTo(Path.of("conf/score.properties"));
     } finally {
       if (previous != null) {
         System.setProperty(Main.HOME_PROPERTY, previous);
