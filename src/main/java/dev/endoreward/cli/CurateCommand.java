@@ -3,7 +3,6 @@ package dev.endoreward.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.endoreward.curate.CurateKeys;
-import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -57,21 +56,10 @@ abstract class CurateCommand<C> implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter err = spec.commandLine().getErr();
-    C config;
-    try {
-      config = loadConfig();
-    } catch (IllegalArgumentException e) {
-      err.println(e.getMessage());
-      return ExitCodes.CONFIG_ERROR;
-    }
-    try (SparkSession spark = sessions.open()) {
-      spec.commandLine().getOut().println(line(run(spark, config)));
-      return ExitCodes.OK;
-    } catch (Exception | Error e) {
-      return FailureReport.report(e, activity(), err, settings.verbose());
-    }
+    return CommandRun.execute(spec, this::loadConfig, sessions, (spark, config) -> line(run(spark, config)),
+        activity(), settings.verbose());
   }
+
 
   private C loadConfig() {
     return settings.builder(SettingsOptions.defaultConfFile(spec.name()))

@@ -5,10 +5,7 @@ import dev.endoreward.eval.EvalConfig;
 import dev.endoreward.eval.EvalJob;
 import dev.endoreward.eval.EvalKeys;
 import dev.endoreward.spark.config.ScoreKeys;
-import java.io.PrintWriter;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -59,22 +56,10 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter err = spec.commandLine().getErr();
-    EvalConfig config;
-    try {
-      config = loadConfig();
-    } catch (IllegalArgumentException e) {
-      err.println(e.getMessage());
-      return ExitCodes.CONFIG_ERROR;
-    }
-    try (SparkSession spark = sessions.open()) {
-      Map<String, Object> summary = EvalJob.run(spark, config);
-      spec.commandLine().getOut().println(JSON.writeValueAsString(summary));
-      return ExitCodes.OK;
-    } catch (Exception | Error e) {
-      return FailureReport.report(e, "evaluating", err, settings.verbose());
-    }
+    return CommandRun.execute(spec, this::loadConfig, sessions,
+        (spark, config) -> JSON.writeValueAsString(EvalJob.run(spark, config)), "evaluating", settings.verbose());
   }
+
 
   private EvalConfig loadConfig() {
     return settings.builder(SettingsOptions.defaultConfFile(spec.name()))

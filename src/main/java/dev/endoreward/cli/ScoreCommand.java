@@ -1,12 +1,9 @@
 package dev.endoreward.cli;
 
-import dev.endoreward.spark.RunSummary;
 import dev.endoreward.spark.config.ScoreConfig;
 import dev.endoreward.spark.config.ScoreKeys;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -66,23 +63,10 @@ final class ScoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter err = spec.commandLine().getErr();
-    ScoreConfig config;
-    try {
-      config = loadConfig();
-    } catch (IllegalArgumentException e) {
-      err.println(e.getMessage());
-      return ExitCodes.CONFIG_ERROR;
-    }
-    try (SparkSession spark = sessions.open()) {
-      RunSummary summary = runner.run(spark, config);
-      spec.commandLine().getOut().println(summary.describe());
-      return ExitCodes.OK;
-    } catch (Exception | Error e) {
-      // Errors too (a class that fails to initialise, memory): report them and exit, whatever threads remain.
-      return FailureReport.report(e, "scoring", err, settings.verbose());
-    }
+    return CommandRun.execute(spec, this::loadConfig, sessions, (spark, config) -> runner.run(spark, config).describe(),
+        "scoring", settings.verbose());
   }
+
 
   private ScoreConfig loadConfig() {
     return settings.builder(defaultConfFile)
