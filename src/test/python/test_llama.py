@@ -7,7 +7,7 @@ import unittest
 import numpy as np
 import torch
 
-from endoreward_export.llama import Llama, LlamaConfig, apply_rope, rope_tables
+from endoreward_export.llama import Llama, LlamaConfig, apply_rope, fused_attention, rope_tables
 from endoreward_export.llama2c import read_llama2c_checkpoint
 from fixtures import STORIES_CHECKPOINT, require
 
@@ -127,6 +127,23 @@ class TestLlama(unittest.TestCase):
         mask[0, 6:] = 0
         with torch.no_grad():
             torch.testing.assert_close(model(ids, mask)[:, :6], model(ids[:, :6]), atol=1e-5, rtol=0)
+
+    def test_fused_attention_equals_the_written_out_attention_on_padded_grouped_rows(self):
+        torch.manual_seed(3)
+        model = Llama(small_config()).eval()  # 4 query heads over 2 key/value heads
+        ids = torch.randint(0, 37, (3, 11))
+        mask = torch.ones_like(ids)
+        mask[1, 7:] = 0
+        mask[2, 1:] = 0
+        with torch.no_grad():
+            written_out = model(ids, mask)
+            with fused_attention(model):
+                fused = model(ids, mask)
+            after = model(ids, mask)
+        self.assertTrue(torch.isfinite(fused).all())
+        torch.testing.assert_close(fused, written_out, atol=1e-5, rtol=0)
+        self.assertFalse(any(layer.attention.fused for layer in model.layers))
+        torch.testing.assert_close(after, written_out, atol=0, rtol=0)
 
     def test_tied_output_shares_the_embedding_and_untied_does_not(self):
         tied, untied = Llama(small_config()), Llama(small_config(tied_embeddings=False))

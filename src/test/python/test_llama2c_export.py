@@ -70,10 +70,16 @@ class TestLlama2cExport(unittest.TestCase):
                 torch.testing.assert_close(lse[i, :n].double(), torch.logsumexp(logits, -1), atol=1e-4, rtol=0)
                 torch.testing.assert_close(max_logit[i, :n].double(), logits.max(-1).values, atol=1e-4, rtol=0)
 
+    def test_the_module_runs_fused_attention_in_every_layer(self):
+        module = torch.jit.load(str(stories_artefact() / "model.pt"))
+        graph = str(module.forward.inlined_graph)
+        self.assertEqual(graph.count("aten::scaled_dot_product_attention"), 5)  # stories260K has 5 layers
+        self.assertNotIn("aten::softmax", graph)
+
     def test_manifest_and_tokenizer_config_describe_the_model(self):
         out = stories_artefact()
         manifest = json.loads((out / "manifest.json").read_text())
-        self.assertEqual(manifest["source"], {"format": "llama2c", "model": str(STORIES_CHECKPOINT)})
+        self.assertEqual(manifest["source"], {"format": "llama2c", "model": str(STORIES_CHECKPOINT), "attention": "sdpa"})
         self.assertEqual((manifest["vocab_size"], manifest["max_length"], manifest["dtype"]), (512, 512, "float32"))
         self.assertEqual((manifest["bos_token_id"], manifest["eos_token_id"], manifest["pad_token_id"]), (1, 2, 2))
         config = json.loads((out / "tokenizer_config.json").read_text())

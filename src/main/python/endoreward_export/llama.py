@@ -8,11 +8,17 @@ Positions and masks are derived from the inputs by tensor arithmetic, never by f
 functions such as ``arange`` whose size and device the tracer would pin, so ``torch.jit.trace``
 yields a module that accepts any batch size and sequence length up to ``max_seq_len``, on any
 device.
+
+The model computes attention as llama2.c writes it out (scores, a float32 softmax, the weighted sum),
+which is the reference the exporter checks against; the exporter traces it with
+``scaled_dot_product_attention`` instead (:func:`fused_attention`), so libtorch runs a fused kernel that
+never holds the [B, H, T, T] scores.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 import math
-from typing import Optional, Tuple
+from typing import Iterator, Optional, Tuple
 
 import torch
 from torch import nn
@@ -96,6 +102,7 @@ class Attention(nn.Module):
         self.wk = nn.Linear(config.dim, config.n_kv_heads * config.head_dim, bias=False)
         self.wv = nn.Linear(config.dim, config.n_kv_heads * config.head_dim, bias=False)
         self.wo = nn.Linear(config.n_heads * config.head_dim, config.dim, bias=False)
+        self.fused = False  # see fused_attention
 
     def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, allowed: torch.Tensor) -> torch.Tensor:
         # x: [B, T, dim]; allowed: [B or 1, 1, T, T] bool, True where a query may attend to a key
@@ -110,6 +117,10 @@ class Attention(nn.Module):
             k = k.repeat_interleave(group, dim=2)  # [B, T, H, hd]
             v = v.repeat_interleave(group, dim=2)
         q, k, v = q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)  # [B, H, T, hd]
+        if self.fused:
+            # Every query sees key 0 (rows are right-padded and never empty), so no row is fully masked.
+            out = F.scaled_dot_product_attention(q, k, v, attn_mask=allowed)  # [B, H, T, hd]
+            return self.wo(out.transpose(1, 2).flatten(2))
         scores = torch.matmul(q, k.transpose(-2, -1)) / math.sqrt(self.head_dim)  # [B, H, T, T]
         # the lowest finite value, not -inf, so a row with no visible key gives no NaN
         scores = scores.masked_fill(~allowed, torch.finfo(scores.dtype).min)
@@ -195,6 +206,21 @@ class HiddenStates(nn.Module):
         return self.model.hidden_states(input_ids, attention_mask)  # [B, T, dim]
 
 
+@contextmanager
+def fused_attention(model: Llama) -> Iterator[None]:
+    """``model``'s attention layers run ``scaled_dot_product_attention`` within the context, as written out after."""
+    layers = [layer.attention for layer in model.layers]
+    for attention in layers:
+        attention.fused = True
+    try:
+        yield
+    finally:
+        for attention in layers:
+            attention.fused = False
+
+
 def language_model(model: Llama) -> LanguageModel:
-    """``model`` taken apart for the exporter: its body, its output layer, and itself as the reference."""
-    return LanguageModel(body=HiddenStates(model), output=model.output, reference=model)
+    """``model`` taken apart for the exporter: its body, traced with fused attention, its output layer, and itself
+    (attention written out) as the reference."""
+    return LanguageModel(body=HiddenStates(model), output=model.output, reference=model,
+                         tracing=lambda: fused_attention(model))

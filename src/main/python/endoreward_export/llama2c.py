@@ -64,7 +64,7 @@ def export_llama2c(checkpoint, tokenizer, output_dir) -> dict:
         language_model(model), output_dir,
         tokenizer_json=to_hf_tokenizer_json(pieces),
         tokenizer_config=to_hf_tokenizer_config(config.max_seq_len),
-        source={"format": "llama2c", "model": str(checkpoint)},
+        source={"format": "llama2c", "model": str(checkpoint), "attention": "sdpa"},
         vocab_size=config.vocab_size, max_length=config.max_seq_len,
         bos_token_id=BOS_ID, eos_token_id=EOS_ID, pad_token_id=EOS_ID)
 
