@@ -14,7 +14,7 @@ import java.util.stream.IntStream;
  */
 public final class TokenBudgetBatcher {
   /** The most padding a length-sorted batch may hold, as a fraction of its padded size. */
-  public static final double MAX_PADDING_FRACTION = 0.05;
+  public static final double MAX_PADDING_FRACTION = 0.03;
 
   private TokenBudgetBatcher() {}
 
