@@ -100,7 +100,7 @@ class TestArtefact(unittest.TestCase):
         manifest = json.loads((out / "manifest.json").read_text())
         self.assertEqual(manifest, returned)
         self.assertEqual(manifest["format_version"], 2)
-        self.assertEqual(manifest["exporter_version"], "0.2.0")
+        self.assertEqual(manifest["exporter_version"], "0.3.0")
         self.assertEqual(manifest["torch_version"], torch.__version__)
         self.assertEqual(manifest["source"], {"format": "test", "model": "small"})
         self.assertEqual((manifest["dtype"], manifest["vocab_size"], manifest["max_length"]), ("float32", VOCAB, 48))

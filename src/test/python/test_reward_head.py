@@ -93,6 +93,21 @@ class TestRewardHead(unittest.TestCase):
             self.assertTrue((output[~mask.bool()] == 0).all())
             self.assertTrue((output[mask.bool()] != 0).any())
 
+    def test_score_from_gives_the_eager_reductions_from_each_rows_first_position_and_zero_before(self):
+        rows = self.random_rows([9, 4, 12, 1])
+        ids, mask = padded(rows)
+        first = torch.tensor([5, 0, 11, 3])  # the last is past its row's end: nothing is computed there
+        with torch.no_grad():
+            next_logit, lse = self.traced.score_from(ids, mask, first)
+        self.assertEqual([list(next_logit.shape), list(lse.shape)], [[4, 12]] * 2)
+        for i, (e_next, e_lse, _, _) in enumerate(eager_reductions(self.model, rows)):
+            n, start = len(rows[i]), min(int(first[i]), len(rows[i]))
+            torch.testing.assert_close(next_logit[i, start:n - 1].double(), e_next[start:], atol=1e-4, rtol=0)
+            torch.testing.assert_close(lse[i, start:n].double(), e_lse[start:], atol=1e-4, rtol=0)
+            self.assertTrue((next_logit[i, :start] == 0).all() and (lse[i, :start] == 0).all())
+            self.assertTrue((lse[i, n:] == 0).all() and next_logit[i, n - 1] == 0)
+        self.assertTrue((lse[0, 5:9] != 0).all() and (lse[2, 11] != 0))
+
     def test_outputs_have_the_input_shape(self):
         ids, mask = padded(self.random_rows([5, 11]))
         with torch.no_grad():

@@ -7,6 +7,6 @@ them. See :mod:`endoreward_export.artefact`.
 
 from endoreward_export.errors import ExportError
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = ["ExportError", "__version__"]

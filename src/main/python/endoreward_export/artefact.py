@@ -5,8 +5,9 @@ The artefact folder holds ``model.pt`` (TorchScript), ``tokenizer.json``,
 of each file. A folder with a manifest is complete; nothing is written when the self-check fails.
 
 ``model.pt`` is a scripted :class:`RewardHead` around the traced body of the model. Its ``forward`` (the
-scoring path) returns the outputs the manifest lists under ``outputs``; its ``greedy`` method, on the same
-weights, returns those listed under ``greedy_outputs``.
+scoring path) returns the outputs the manifest lists under ``outputs``; its ``score_from`` method returns
+the same from a given position of each row on (``score_from_outputs``), and its ``greedy`` method, on the
+same weights, those listed under ``greedy_outputs``.
 
 ``selftest.json`` lets every later load check that its runtime computes what the exporter's torch
 computed::
@@ -37,7 +38,8 @@ from torch import nn
 from endoreward_export import __version__
 from endoreward_export.device_portability import make_device_portable
 from endoreward_export.errors import ExportError
-from endoreward_export.reward_head import (GREEDY_METHOD, GREEDY_OUTPUT_NAMES, OUTPUT_NAMES, LanguageModel,
+from endoreward_export.reward_head import (GREEDY_METHOD, GREEDY_OUTPUT_NAMES, OUTPUT_NAMES, SCORE_FROM_METHOD,
+                                          LanguageModel,
                                            positions_per_chunk, reward_head)
 
 FORMAT_VERSION = 2
@@ -134,6 +136,7 @@ def write_artefact(lm: LanguageModel, output_dir, tokenizer_json: dict, tokenize
         "pad_token_id": pad_token_id,
         "outputs": list(OUTPUT_NAMES),
         "greedy_outputs": list(GREEDY_OUTPUT_NAMES),
+        "score_from_outputs": list(OUTPUT_NAMES),
         "files": {name: sha256_file(out / name)
                   for name in (MODEL_FILE, TOKENIZER_FILE, TOKENIZER_CONFIG_FILE, SELFTEST_FILE)},
     }
@@ -314,7 +317,28 @@ def _check_against_reference(lm: LanguageModel, exported: torch.jit.ScriptModule
                                       f"model's own forward on {where} at {int(wrong.sum())} position(s)")
         if next_token_logit[i, n - 1] != 0:
             raise ExportError.because(f"self-check failed: next_token_logit at the last position of {where} is not 0")
+    _check_score_from(exported, batch, rows, (next_token_logit, logsumexp), relative_tolerance)
     return actual
+
+
+def _check_score_from(exported: torch.jit.ScriptModule, batch: Batch, rows: List[List[int]],
+                      forward_outputs: Tuple[torch.Tensor, torch.Tensor], relative_tolerance: float) -> None:
+    """Checks :data:`SCORE_FROM_METHOD` from each row's middle on: ``forward``'s outputs from there on, 0 before."""
+    first = torch.tensor([len(row) // 2 for row in rows], dtype=torch.int64)  # [B]
+    try:
+        partial = getattr(exported, SCORE_FROM_METHOD)(*batch, first)
+    except Exception as e:  # as for forward, a baked-in shape fails at run time with many exception types
+        raise ExportError.because(f"self-check failed: {SCORE_FROM_METHOD} cannot run on shape "
+                                  f"{list(batch[0].shape)}: {e}") from e
+    for name, whole, part in zip(OUTPUT_NAMES, forward_outputs, partial):
+        for i, row in enumerate(rows):
+            start, n = int(first[i]), len(row)
+            diff = _max_abs_diff(whole[i, start:n], part[i, start:n])
+            tolerance = _tolerance(whole[i, :n], relative_tolerance)
+            if diff > tolerance or part[i, :start].count_nonzero().item() != 0:
+                raise ExportError.because(
+                    f"self-check failed: output {name} of {SCORE_FROM_METHOD} from position {start} of a {n}-token row "
+                    f"differs from forward's by {diff:.3g} (tolerance {tolerance:.3g}), or is not 0 before it")
 
 
 def _diagnosis(lm: LanguageModel, batch: Batch, output: int, row: int, expected: torch.Tensor,

@@ -18,6 +18,10 @@ import torch.nn.functional as F
 OUTPUT_NAMES = ("next_token_logit", "logsumexp")
 """Names of the outputs of the module's ``forward``, the scoring path, in the order it returns them."""
 
+SCORE_FROM_METHOD = "score_from"
+"""The scoring path when the caller reads only a row's later positions: ``forward``'s outputs from a given
+position of each row on, with no logits computed before it. It returns :data:`OUTPUT_NAMES`."""
+
 GREEDY_METHOD = "greedy"
 """The module's second method, for greedy checks; it shares forward's weights."""
 
@@ -73,6 +77,9 @@ class RewardHead(nn.Module):
     ``greedy(input_ids, attention_mask)`` returns ``max_logit`` float32 and ``argmax`` int64 [B, T]: the largest
     logit at each token position and its id; 0 at padding.
 
+    ``score_from(input_ids, attention_mask, first_position)`` returns the same at positions t >= first_position[b]
+    of each row, and 0 before them, without computing the logits there.
+
     Logits are only computed at token positions, so padding costs the body's work but not the head's. The
     output layer runs in the model's dtype; its result is cast to float32 before scaling, soft-capping and
     the reductions. Scripted (``torch.jit.script``) with a traced body, the chunk loop stays a loop.
@@ -94,7 +101,25 @@ class RewardHead(nn.Module):
         self.chunk_positions = chunk_positions
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-        states, valid = self._token_states(input_ids, attention_mask)  # [N, D], [N]
+        return self._reductions(input_ids, attention_mask, attention_mask)
+
+    @torch.jit.export
+    def score_from(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
+                   first_position: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        """``forward`` at the positions t >= ``first_position[b]`` (int64 [B]) of each row b, exactly 0 before them.
+
+        The body still runs on every position (later positions attend to earlier ones), but the output layer and
+        its reductions only on those: a reward reads a prompt's last position and the response's, so the
+        prompt's other positions cost the body's work but not the head's."""
+        positions = torch.arange(input_ids.size(1), device=input_ids.device).unsqueeze(0)  # [1, T]
+        wanted = attention_mask * (positions >= first_position.unsqueeze(1)).to(attention_mask.dtype)  # [B, T]
+        return self._reductions(input_ids, attention_mask, wanted)
+
+    def _reductions(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
+                    wanted: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        """The next-token logit and the logsumexp at the positions where ``wanted`` (int64 [B, T], within the
+        attention mask) is 1, each float32 [B, T], 0 elsewhere."""
+        states, valid = self._token_states(input_ids, attention_mask, wanted)  # [N, D], [N]
         # the token each position predicts, where the next position holds one; id 0 elsewhere, zeroed below
         has_next = torch.cat([attention_mask[:, 1:], attention_mask[:, :1] * 0], dim=1).flatten()[valid] > 0  # [N]
         next_ids = torch.cat([input_ids[:, 1:], input_ids[:, :1] * 0], dim=1).flatten()[valid] * has_next  # [N]
@@ -111,7 +136,7 @@ class RewardHead(nn.Module):
 
     @torch.jit.export
     def greedy(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-        states, valid = self._token_states(input_ids, attention_mask)  # [N, D], [N]
+        states, valid = self._token_states(input_ids, attention_mask, attention_mask)  # [N, D], [N]
         count = valid.size(0)
         max_logit = states.new_zeros([count], dtype=torch.float32)  # [N]
         argmax = valid.new_zeros([count])  # [N] int64
@@ -122,10 +147,11 @@ class RewardHead(nn.Module):
             argmax[start:end] = indices
         return _unflatten(max_logit, valid, input_ids), _unflatten(argmax, valid, input_ids)
 
-    def _token_states(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-        """The hidden states at token positions [N, D], and those positions' flat indices into [B * T], [N]."""
+    def _token_states(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
+                      wanted: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        """The hidden states at the positions where ``wanted`` is 1 [N, D], and their flat indices into [B * T], [N]."""
         hidden = self.body(input_ids, attention_mask)  # [B, T, D]
-        valid = attention_mask.flatten().nonzero().squeeze(1)  # [N]
+        valid = wanted.flatten().nonzero().squeeze(1)  # [N]
         return hidden.flatten(0, 1)[valid], valid
 
     def _logits(self, states: torch.Tensor) -> torch.Tensor:

@@ -62,12 +62,15 @@ public final class BatchScorer implements Scorer {
     int[] lengths = encoded.stream().mapToInt(p -> p.promptIds().length + p.responseIds().length).toArray();
     for (int[] batch : TokenBudgetBatcher.plan(lengths, budget)) {
       List<int[]> sequences = new ArrayList<>(batch.length);
+      int[] firstPositions = new int[batch.length]; // [rows]
       long realTokens = 0;
-      for (int index : batch) {
-        sequences.add(concat(encoded.get(index)));
-        realTokens += lengths[index];
+      for (int i = 0; i < batch.length; i++) {
+        EncodedPair pair = encoded.get(batch[i]);
+        sequences.add(concat(pair));
+        firstPositions[i] = pair.promptIds().length - 1; // rewardOf reads from the prompt's last position on
+        realTokens += lengths[batch[i]];
       }
-      List<HeadOutput> outputs = head.forward(sequences);
+      List<HeadOutput> outputs = head.forward(sequences, firstPositions);
       stats.addBatch(realTokens, TokenBudgetBatcher.paddedSize(batch, lengths));
       for (int i = 0; i < batch.length; i++) {
         EncodedPair pair = encoded.get(batch[i]);

@@ -21,6 +21,8 @@ import java.util.Map;
  *     order
  * @param greedyOutputs the names of the outputs of its {@link #GREEDY_METHOD} method, in order; null for
  *     artefacts exported without it (exporter 0.1.0)
+ * @param scoreFromOutputs the names of the outputs of its {@link #SCORE_FROM_METHOD} method, in order; null for
+ *     artefacts exported without it (exporter 0.2.0 and earlier)
  * @param files sha256 of every file in the folder, by file name
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -36,6 +38,7 @@ public record ArtefactManifest(
     @JsonProperty("pad_token_id") int padTokenId,
     @JsonProperty("outputs") List<String> outputs,
     @JsonProperty("greedy_outputs") List<String> greedyOutputs,
+    @JsonProperty("score_from_outputs") List<String> scoreFromOutputs,
     @JsonProperty("files") Map<String, String> files) {
 
   /** 2 added {@link #SELF_TEST_FILE}. */
@@ -52,6 +55,17 @@ public record ArtefactManifest(
   public static final String GREEDY_METHOD = "greedy";
   /** What {@link #GREEDY_METHOD} returns, in this order. */
   public static final List<String> GREEDY_OUTPUTS = List.of("max_logit", "argmax");
+
+  /**
+   * The module's method that gives {@code forward}'s outputs from a given position of each row on, computing no
+   * logits before it; it takes that position as a third input, int64 [B].
+   */
+  public static final String SCORE_FROM_METHOD = "score_from";
+
+  /** Whether the module has the {@link #SCORE_FROM_METHOD} method. */
+  public boolean hasScoreFrom() {
+    return scoreFromOutputs != null;
+  }
 
   /** Whether the module has the {@link #GREEDY_METHOD} method. */
   public boolean hasGreedy() {

@@ -122,6 +122,10 @@ public final class ModelArtefact {
       throw cannotLoad(dir, "manifest greedy_outputs " + m.greedyOutputs() + " must be "
           + ArtefactManifest.GREEDY_OUTPUTS);
     }
+    if (m.hasScoreFrom() && !m.scoreFromOutputs().equals(outputs.subList(0, 2))) {
+      throw cannotLoad(dir, "manifest score_from_outputs " + m.scoreFromOutputs() + " must be "
+          + ArtefactManifest.REQUIRED_OUTPUTS);
+    }
     if (m.files() == null) {
       throw cannotLoad(dir, "manifest lists no files");
     }

@@ -58,12 +58,18 @@ abstract class PaddedBatchTranslator<O> implements NoBatchifyTranslator<List<int
     NDManager manager = ctx.getNDManager();
     Shape shape = new Shape(batch, width);
     NDList inputs = new NDList(manager.create(ids, shape), manager.create(mask, shape));
+    inputs.addAll(extraInputs(manager, batch));
     if (!"forward".equals(method)) {
       NDArray marker = manager.create(0);
       marker.setName(METHOD_PREFIX + method);
       inputs.add(marker);
     }
     return inputs;
+  }
+
+  /** The method's inputs after {@code input_ids} and {@code attention_mask}; none by default. */
+  NDList extraInputs(NDManager manager, int batch) {
+    return new NDList();
   }
 
   @Override

@@ -59,16 +59,28 @@ public record SelfTest(
 
   /**
    * The largest absolute difference between the exporter's outputs and {@code head}'s on the same
-   * sequences, batched together; NaN when any output is not finite. A sequence's last next-token logit
-   * is left out: it has no next token of its own, so it depends on the padding.
+   * sequences, batched together, over every position and, run again, from each sequence's middle on; NaN
+   * when any output is not finite. A sequence's last next-token logit is left out: it has no next token of
+   * its own, so it depends on the padding.
    */
   public double largestDifference(RewardHead head) {
-    List<HeadOutput> outputs = head.forward(List.of(inputIds));
+    int[] fromStart = new int[inputIds.length]; // [N]
+    int[] fromMiddle = new int[inputIds.length]; // [N]
+    for (int i = 0; i < inputIds.length; i++) {
+      fromMiddle[i] = inputIds[i].length / 2;
+    }
+    return Math.max(largestDifference(head, fromStart), largestDifference(head, fromMiddle));
+  }
+
+  private double largestDifference(RewardHead head, int[] firstPositions) {
+    List<HeadOutput> outputs = head.forward(List.of(inputIds), firstPositions);
     double largest = 0;
     for (int i = 0; i < inputIds.length; i++) {
       int last = inputIds[i].length - 1;
-      largest = Math.max(largest, largestDifference(nextTokenLogit[i], outputs.get(i).nextTokenLogits(), last));
-      largest = Math.max(largest, largestDifference(logSumExp[i], outputs.get(i).logSumExps(), last + 1));
+      int first = firstPositions[i];
+      largest = Math.max(largest,
+          largestDifference(nextTokenLogit[i], outputs.get(i).nextTokenLogits(), first, last));
+      largest = Math.max(largest, largestDifference(logSumExp[i], outputs.get(i).logSumExps(), first, last + 1));
     }
     return largest;
   }
@@ -78,10 +90,10 @@ public record SelfTest(
     return difference <= tolerance;
   }
 
-  /** Over the first {@code positions} positions. */
-  private static double largestDifference(float[] expected, float[] actual, int positions) {
+  /** Over the positions from {@code first} up to {@code end}, exclusive. */
+  private static double largestDifference(float[] expected, float[] actual, int first, int end) {
     double largest = 0;
-    for (int t = 0; t < positions; t++) {
+    for (int t = first; t < end; t++) {
       double difference = Math.abs((double) expected[t] - actual[t]);
       if (Double.isNaN(difference)) {
         return Double.NaN;

@@ -88,6 +88,26 @@ public final class TorchRewardHead implements RewardHead, AutoCloseable {
   }
 
   /**
+   * {@inheritDoc}
+   *
+   * <p>Artefacts with the {@link ArtefactManifest#SCORE_FROM_METHOD} method compute no logits before each row's
+   * first position; older ones run {@code forward}, whose outputs are there too.
+   */
+  @Override
+  public List<HeadOutput> forward(List<int[]> sequences, int[] firstPositions) {
+    if (!artefact.manifest().hasScoreFrom()) {
+      return forward(sequences);
+    }
+    checkLengths(sequences);
+    try (Predictor<List<int[]>, List<HeadOutput>> predictor =
+        model.newPredictor(new RewardHeadTranslator(artefact.manifest().padTokenId(), firstPositions))) {
+      return predictor.predict(sequences);
+    } catch (TranslateException e) {
+      throw cannotRun(e);
+    }
+  }
+
+  /**
    * The module's greedy method on one batch of unpadded token sequences, for greedy checks (not the scoring
    * path): at each position, the largest logit and its token id.
    *

@@ -15,7 +15,19 @@ public interface RewardHead {
    *     length, and each row's outputs are independent of its batch mates
    * @return per-row outputs, trimmed to each row's length, in input order
    */
-  List<HeadOutput> forward(List<int[]> sequences);
+  default List<HeadOutput> forward(List<int[]> sequences) {
+    return forward(sequences, new int[sequences.size()]);
+  }
+
+  /**
+   * Runs one batch of unpadded token sequences, of which the caller reads each row's outputs from a given
+   * position on. A head may skip the vocabulary reduction before it: the outputs there are then 0.
+   *
+   * @param sequences as for {@link #forward(List)}
+   * @param firstPositions per row, the first position whose outputs the caller reads // [rows]
+   * @return per-row outputs, trimmed to each row's length, in input order
+   */
+  List<HeadOutput> forward(List<int[]> sequences, int[] firstPositions);
 
   /** The longest sequence the model accepts. */
   int maxLength();

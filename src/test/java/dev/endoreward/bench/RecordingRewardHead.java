@@ -22,9 +22,9 @@ final class RecordingRewardHead implements RewardHead {
   }
 
   @Override
-  public List<HeadOutput> forward(List<int[]> sequences) {
+  public List<HeadOutput> forward(List<int[]> sequences, int[] firstPositions) {
     long start = System.nanoTime();
-    List<HeadOutput> outputs = delegate.forward(sequences);
+    List<HeadOutput> outputs = delegate.forward(sequences, firstPositions);
     forwardNanos.addAndGet(System.nanoTime() - start);
     tokens.addAndGet(sequences.stream().mapToLong(s -> s.length).sum());
     if (keepBatches) {

@@ -133,6 +133,44 @@ class TestTorchRewardHead {
   }
 
   @Test
+  void scoringFromAPositionGivesForwardsOutputsThereAndComputesNothingBefore() {
+    Random random = new Random(11);
+    List<int[]> rows = List.of(randomSequence(random, 40), randomSequence(random, 7), randomSequence(random, 120));
+    int[] first = {25, 0, 119};
+    List<HeadOutput> whole = head.forward(rows);
+    List<HeadOutput> partial = head.forward(rows, first);
+    for (int b = 0; b < rows.size(); b++) {
+      for (int t = 0; t < rows.get(b).length; t++) {
+        if (t < first[b]) {
+          assertThat(partial.get(b).logSumExps()[t]).as("row %d position %d", b, t).isZero();
+          assertThat(partial.get(b).nextTokenLogits()[t]).as("row %d position %d", b, t).isZero();
+        } else {
+          assertThat(partial.get(b).logSumExps()[t]).isCloseTo(whole.get(b).logSumExps()[t], within(1e-5f));
+          assertThat(partial.get(b).nextTokenLogits()[t]).isCloseTo(whole.get(b).nextTokenLogits()[t], within(1e-5f));
+        }
+      }
+    }
+    assertThat(partial.get(2).logSumExps()[119]).isNotZero();
+  }
+
+  @Test
+  void anArtefactWithoutScoreFromRunsForwardWhateverTheFirstPositions(@TempDir Path temp) throws IOException {
+    Path copy = SharedFixtures.copyOfStoriesArtefact(temp.resolve("no-score-from"));
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode manifest = (ObjectNode) json.readTree(copy.resolve(ArtefactManifest.MANIFEST_FILE).toFile());
+    manifest.remove("score_from_outputs");
+    json.writeValue(copy.resolve(ArtefactManifest.MANIFEST_FILE).toFile(), manifest);
+    int[] row = randomSequence(new Random(13), 30);
+    try (TorchRewardHead old = TorchRewardHead.load(ModelArtefact.open(copy), DeviceSpec.CPU)) {
+      HeadOutput output = old.forward(List.of(row), new int[] {20}).get(0);
+      HeadOutput whole = head.forward(List.of(row)).get(0);
+      for (int t = 0; t < row.length; t++) {
+        assertThat(output.logSumExps()[t]).isCloseTo(whole.logSumExps()[t], within(1e-5f));
+      }
+    }
+  }
+
+  @Test
   void greedyOnAnArtefactWithoutTheMethodIsRefused(@TempDir Path temp) throws IOException {
     Path copy = SharedFixtures.copyOfStoriesArtefact(temp.resolve("no-greedy"));
     ObjectMapper json = new ObjectMapper();
