@@ -41,6 +41,16 @@ class TestTorchRewardHead {
     return ids;
   }
 
+  /** A copy of stories260K whose manifest lacks {@code outputsKey}, as an older exporter wrote it. */
+  private static Path storiesWithoutMethod(Path temp, String outputsKey) throws IOException {
+    Path copy = SharedFixtures.copyOfStoriesArtefact(temp.resolve("without-" + outputsKey));
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode manifest = (ObjectNode) json.readTree(copy.resolve(ArtefactManifest.MANIFEST_FILE).toFile());
+    manifest.remove(outputsKey);
+    json.writeValue(copy.resolve(ArtefactManifest.MANIFEST_FILE).toFile(), manifest);
+    return copy;
+  }
+
   @Test
   void outputsAreTrimmedToEachRow() {
     Random random = new Random(3);
@@ -155,11 +165,7 @@ class TestTorchRewardHead {
 
   @Test
   void anArtefactWithoutScoreFromRunsForwardWhateverTheFirstPositions(@TempDir Path temp) throws IOException {
-    Path copy = SharedFixtures.copyOfStoriesArtefact(temp.resolve("no-score-from"));
-    ObjectMapper json = new ObjectMapper();
-    ObjectNode manifest = (ObjectNode) json.readTree(copy.resolve(ArtefactManifest.MANIFEST_FILE).toFile());
-    manifest.remove("score_from_outputs");
-    json.writeValue(copy.resolve(ArtefactManifest.MANIFEST_FILE).toFile(), manifest);
+    Path copy = storiesWithoutMethod(temp, "score_from_outputs");
     int[] row = randomSequence(new Random(13), 30);
     try (TorchRewardHead old = TorchRewardHead.load(ModelArtefact.open(copy), DeviceSpec.CPU)) {
       HeadOutput output = old.forward(List.of(row), new int[] {20}).get(0);
@@ -172,11 +178,7 @@ class TestTorchRewardHead {
 
   @Test
   void greedyOnAnArtefactWithoutTheMethodIsRefused(@TempDir Path temp) throws IOException {
-    Path copy = SharedFixtures.copyOfStoriesArtefact(temp.resolve("no-greedy"));
-    ObjectMapper json = new ObjectMapper();
-    ObjectNode manifest = (ObjectNode) json.readTree(copy.resolve(ArtefactManifest.MANIFEST_FILE).toFile());
-    manifest.remove("greedy_outputs");
-    json.writeValue(copy.resolve(ArtefactManifest.MANIFEST_FILE).toFile(), manifest);
+    Path copy = storiesWithoutMethod(temp, "greedy_outputs");
     try (TorchRewardHead old = TorchRewardHead.load(ModelArtefact.open(copy), DeviceSpec.CPU)) {
       assertThatThrownBy(() -> old.greedy(List.of(new int[] {1})))
           .isInstanceOf(IllegalStateException.class)
