@@ -13,19 +13,27 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import scala.Tuple2;
 
 /**
  * Counts a finished run from what it committed: its rows are read back from {@code scored/} and
  * {@code rejected/}, never taken from accumulators, which count retried tasks twice. A resumed run is
  * therefore counted exactly as the same run uninterrupted.
  *
- * <p>Everything is counted in one aggregate over the union of both outputs, so that the tally is one Spark
- * query, however many reasons there are. Both outputs are read with the schemas the job writes, which the
+ * <p>Everything is counted in one pass over the union of both outputs, grouped by id so that repeated ids are
+ * counted too: one Spark job of two stages, however many reasons there are. Both outputs are read with the schemas the job writes, which the
  * run record fixes, so that Spark need not read a footer in a job of its own to learn them.
  */
 final class RunTally {
   private static final String ID = "id";
   private static final String REASON = "reason";
+  // What the tally's counts hold, by index; the reasons follow, in RejectReason's order.
+  private static final int ROWS = 0;
+  private static final int REJECTED = 1;
+  private static final int PROMPT_TOKENS = 2;
+  private static final int RESPONSE_TOKENS = 3;
+  private static final int REPEATS = 4;
+  private static final int FIRST_REASON = 5;
 
   private RunTally() {}
 
@@ -57,25 +65,17 @@ final class RunTally {
             functions.lit(null).cast(DataTypes.LongType).as(OutputColumns.NUM_RESPONSE_TOKENS));
 
     RejectReason[] reasons = RejectReason.values();
-    List<Column> counts = new ArrayList<>(List.of(
-        functions.count(functions.lit(1)),
-        functions.count(functions.col(REASON)),
-        functions.coalesce(functions.sum(OutputColumns.NUM_PROMPT_TOKENS), functions.lit(0L)),
-        functions.coalesce(functions.sum(OutputColumns.NUM_RESPONSE_TOKENS), functions.lit(0L)),
-        functions.count(functions.col(ID)), // a null id is no id
-        functions.countDistinct(functions.col(ID))));
-    for (RejectReason reason : reasons) {
-      counts.add(functions.count(functions.when(functions.col(REASON).equalTo(reason.name()), true)));
-    }
-    Row tally = scored.unionByName(rejected)
-        .agg(counts.get(0), counts.subList(1, counts.size()).toArray(Column[]::new))
-        .first();
+    long[] tally = scored.unionByName(rejected).javaRDD()
+        .mapToPair(row -> new Tuple2<>(row.getString(0), counts(row, reasons)))
+        .reduceByKey(RunTally::add)
+        .map(RunTally::withRepeats)
+        .fold(new long[FIRST_REASON + reasons.length], RunTally::add);
 
-    long rows = tally.getLong(0);
-    long rowsRejected = tally.getLong(1);
+    long rows = tally[ROWS];
+    long rowsRejected = tally[REJECTED];
     Map<String, Long> byReason = new LinkedHashMap<>();
     for (int i = 0; i < reasons.length; i++) {
-      byReason.put(reasons[i].name(), tally.getLong(6 + i));
+      byReason.put(reasons[i].name(), tally[FIRST_REASON + i]);
     }
     long known = byReason.values().stream().mapToLong(Long::longValue).sum();
     if (known != rowsRejected) {
@@ -91,11 +91,9 @@ final class RunTally {
       attempts.add(attempt.withUnitsCommitted(
           (int) committed.values().stream().filter(a -> a == attempt.attempt()).count()));
     }
-    // Rows whose id another row has too, less one per such id: the rows that repeat an earlier id.
-    long duplicateIds = tally.getLong(4) - tally.getLong(5);
     return new RunSummary(run.runId(), folder.path(), run.unitCount(), run.rowsIn(), rows - rowsRejected,
-        rowsRejected, byReason, duplicateIds, tally.getLong(2), tally.getLong(3), attempts, run.provenance(),
-        run.config());
+        rowsRejected, byReason, tally[REPEATS], tally[PROMPT_TOKENS], tally[RESPONSE_TOKENS], attempts,
+        run.provenance(), run.config());
   }
 
   /** The committed rows under {@code path}, reading only {@code columns} of {@code schema}. */
@@ -105,6 +103,39 @@ final class RunTally {
       read = read.add(schema.apply(column));
     }
     return spark.read().schema(read).parquet(path);
+  }
+
+  /** One outcome row's counts: a row, rejected or not, its tokens, and one for its reason, if any. */
+  private static long[] counts(Row row, RejectReason[] reasons) {
+    long[] counts = new long[FIRST_REASON + reasons.length];
+    counts[ROWS] = 1;
+    if (!row.isNullAt(1)) {
+      counts[REJECTED] = 1;
+      String reason = row.getString(1);
+      for (int i = 0; i < reasons.length; i++) {
+        if (reasons[i].name().equals(reason)) {
+          counts[FIRST_REASON + i] = 1;
+        }
+      }
+    }
+    counts[PROMPT_TOKENS] = row.isNullAt(2) ? 0 : row.getLong(2);
+    counts[RESPONSE_TOKENS] = row.isNullAt(3) ? 0 : row.getLong(3);
+    return counts;
+  }
+
+  /** One id's counts with the rows that repeat it: all but its first; a null id is no id and repeats nothing. */
+  private static long[] withRepeats(Tuple2<String, long[]> id) {
+    long[] counts = id._2().clone();
+    counts[REPEATS] = id._1() == null ? 0 : counts[ROWS] - 1;
+    return counts;
+  }
+
+  private static long[] add(long[] a, long[] b) {
+    long[] sum = new long[a.length];
+    for (int i = 0; i < sum.length; i++) {
+      sum[i] = a[i] + b[i];
+    }
+    return sum;
   }
 
   private static Column idText(String id) {
