@@ -21,8 +21,9 @@ import scala.Tuple2;
  * therefore counted exactly as the same run uninterrupted.
  *
  * <p>Everything is counted in one pass over the union of both outputs, grouped by id so that repeated ids are
- * counted too: one Spark job of two stages, however many reasons there are. Both outputs are read with the schemas the job writes, which the
- * run record fixes, so that Spark need not read a footer in a job of its own to learn them.
+ * counted too: one Spark job of two stages, however many reasons there are. Both outputs are read with the
+ * schemas the job writes, which the run record fixes, so that Spark need not read a footer in a job of its
+ * own to learn them.
  */
 final class RunTally {
   private static final String ID = "id";
