@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,13 +23,15 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
  * The files an input path stands for, and their format, found on the driver before any Spark job. A
  * path is a file, a folder (read with its subfolders; names starting with {@code _} or {@code .} are left
  * out, as Spark and Hadoop do) or a glob. Every Parquet file's footer is read here, so that a file that is
- * not Parquet fails before scoring starts, naming it.
+ * not Parquet fails before scoring starts, naming it, and the rows they hold are known without a Spark job.
  *
  * @param format the format every file is read as
  * @param files the files, sorted by path, including empty ones (which hold no rows)
  * @param baseFolder the folder the path names, whose subfolders Spark reads as Hive-style partitions, or null
+ * @param footerRows the rows the Parquet footers hold, which are the rows Spark reads from the files; empty for
+ *     JSON Lines, whose rows are known only by reading their lines
  */
-record InputListing(InputFormat format, List<FileStatus> files, String baseFolder) {
+record InputListing(InputFormat format, List<FileStatus> files, String baseFolder, OptionalLong footerRows) {
   private static final int FOOTER_THREADS = 8;
 
   /**
@@ -71,11 +74,15 @@ record InputListing(InputFormat format, List<FileStatus> files, String baseFolde
     if (files.stream().allMatch(file -> file.getLen() == 0)) {
       throw new InputException("Cannot read input " + path + ": it holds no rows (every file is empty)");
     }
-    InputListing listing = new InputListing(format, List.copyOf(files), baseFolder);
-    if (format == InputFormat.PARQUET && listing.checkFooters(hadoop) == 0) {
+    files = List.copyOf(files);
+    if (format != InputFormat.PARQUET) {
+      return new InputListing(format, files, baseFolder, OptionalLong.empty());
+    }
+    long rows = checkFooters(files, hadoop);
+    if (rows == 0) {
       throw new InputException("Cannot read input " + path + ": it holds no rows");
     }
-    return listing;
+    return new InputListing(format, files, baseFolder, OptionalLong.of(rows));
   }
 
   /** The files that hold bytes; Spark is given only these. */
@@ -155,7 +162,7 @@ record InputListing(InputFormat format, List<FileStatus> files, String baseFolde
   }
 
   /** Reads every non-empty file's footer, a few at once; gives the rows they hold. */
-  private long checkFooters(Configuration hadoop) {
+  private static long checkFooters(List<FileStatus> files, Configuration hadoop) {
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(FOOTER_THREADS, Math.max(1, files.size())), task -> {
       Thread thread = new Thread(task, "endoreward-parquet-footer");
       thread.setDaemon(true);

@@ -4,6 +4,7 @@ import dev.endoreward.spark.config.InputColumns;
 import dev.endoreward.spark.config.InputConfig;
 import dev.endoreward.spark.config.InputFormat;
 import java.util.List;
+import java.util.function.LongSupplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -33,7 +34,10 @@ final class InputReader {
       Dataset<Row> rows = listing.format() == InputFormat.PARQUET
           ? ParquetInput.open(spark, listing, input)
           : JsonLinesInput.open(spark, listing, input);
-      return new OpenInput(rows, listing.format(), listing.inputFiles());
+      LongSupplier rowCount = listing.footerRows().isPresent()
+          ? listing.footerRows()::getAsLong
+          : () -> JsonLinesInput.countRows(spark, listing);
+      return new OpenInput(rows, listing.format(), listing.inputFiles(), rowCount);
     } catch (InputException e) {
       throw e;
     } catch (Exception e) { // Spark's own exceptions are checked ones that Scala throws unchecked

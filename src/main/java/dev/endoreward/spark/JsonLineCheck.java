@@ -55,6 +55,25 @@ final class JsonLineCheck implements Serializable {
     }
   }
 
+  /**
+   * True when the line is valid UTF-8 and holds only whitespace ({@link String#isBlank}): a blank line, which
+   * is no row. Every other line is one row, scored or rejected. Most lines start with a character that is not
+   * whitespace, so this mostly reads one byte and decodes nothing.
+   */
+  static boolean isBlank(byte[] bytes, int length) {
+    for (int i = 0; i < length; i++) {
+      byte b = bytes[i];
+      if (b < 0) { // beyond ASCII: only decoding tells
+        String text = decode(bytes, length);
+        return text != null && text.isBlank();
+      }
+      if (!Character.isWhitespace(b)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Why {@code bytes} is not valid UTF-8: the first bad byte's 1-based position in the line. */
   static Problem invalidUtf8(byte[] bytes, int length) {
     ByteBuffer in = ByteBuffer.wrap(bytes, 0, length);

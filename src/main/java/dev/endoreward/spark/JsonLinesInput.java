@@ -60,17 +60,8 @@ final class JsonLinesInput {
    * Infers the schema, which reads every line once.
    */
   static Dataset<Row> open(SparkSession spark, InputListing listing, InputConfig input) {
-    Job job;
-    try {
-      job = Job.getInstance(spark.sparkContext().hadoopConfiguration());
-      FileInputFormat.setInputPaths(job, listing.nonEmptyPaths().stream().map(Path::new).toArray(Path[]::new));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
     JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    @SuppressWarnings("unchecked")
-    JavaNewHadoopRDD<LongWritable, Text> records = (JavaNewHadoopRDD<LongWritable, Text>) context.newAPIHadoopRDD(
-        job.getConfiguration(), TextInputFormat.class, LongWritable.class, Text.class);
+    JavaNewHadoopRDD<LongWritable, Text> records = lines(context, listing);
     Broadcast<SerializableConfiguration> hadoop = context.broadcast(
         new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()));
     JavaRDD<Row> lines = records.mapPartitionsWithInputSplit(
@@ -91,6 +82,30 @@ final class JsonLinesInput {
         functions.col(SourceColumns.FILE), functions.col(SourceColumns.POSITION),
         functions.col(SourceColumns.REJECT_REASON), functions.col(SourceColumns.REJECT_DETAIL))
         .select(columns(schema));
+  }
+
+  /**
+   * The rows {@link #open} reads from {@code listing}'s files: their lines that are not blank, each a scored or
+   * a rejected row. One Spark job that reads the lines and parses none of them.
+   */
+  static long countRows(SparkSession spark, InputListing listing) {
+    return lines(JavaSparkContext.fromSparkContext(spark.sparkContext()), listing)
+        .filter(record -> !JsonLineCheck.isBlank(record._2().getBytes(), record._2().getLength()))
+        .count();
+  }
+
+  /** The lines of {@code listing}'s non-empty files, keyed by their byte offsets. */
+  @SuppressWarnings("unchecked")
+  private static JavaNewHadoopRDD<LongWritable, Text> lines(JavaSparkContext context, InputListing listing) {
+    Job job;
+    try {
+      job = Job.getInstance(context.hadoopConfiguration());
+      FileInputFormat.setInputPaths(job, listing.nonEmptyPaths().stream().map(Path::new).toArray(Path[]::new));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return (JavaNewHadoopRDD<LongWritable, Text>) context.newAPIHadoopRDD(
+        job.getConfiguration(), TextInputFormat.class, LongWritable.class, Text.class);
   }
 
   /** The configured columns with their documented types, for input none of whose lines can be read. */
@@ -184,15 +199,11 @@ final class JsonLinesInput {
       private Row read(long offset, Text line) {
         byte[] bytes = line.getBytes();
         int length = line.getLength();
-        String text = JsonLineCheck.decode(bytes, length);
-        JsonLineCheck.Problem problem;
-        if (text == null) {
-          problem = JsonLineCheck.invalidUtf8(bytes, length);
-        } else if (text.isBlank()) {
+        if (JsonLineCheck.isBlank(bytes, length)) {
           return null;
-        } else {
-          problem = check.check(text);
         }
+        String text = JsonLineCheck.decode(bytes, length);
+        JsonLineCheck.Problem problem = text == null ? JsonLineCheck.invalidUtf8(bytes, length) : check.check(text);
         if (problem == null) {
           return RowFactory.create(text, fileName, offset, null, null);
         }

@@ -20,7 +20,7 @@ final class RunStart {
   /**
    * The run to write: the folder's incomplete run when {@code output.resume()}, else a new one.
    *
-   * @param countRows counts the input rows, for a new run's units; a Spark job, run after the checks
+   * @param countRows counts the input rows, for a new run's units; may run a Spark job, so it runs after the checks
    * @throws IllegalArgumentException "Cannot ..." when the folder refuses the run
    */
   static RunRecord start(OutputFolder folder, OutputConfig output, JobConfig job, RunIdentity identity,

@@ -12,6 +12,7 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The {@code score} job: checks everything it can on the driver, then scores the input unit by unit and
@@ -49,14 +50,16 @@ public final class ScoreJob {
     OpenInput input = InputReader.open(spark, config.input());
     ScoreMetrics metrics = new ScoreMetrics(context);
     Dataset<Row> combined = scorer.score(input.rows(), metrics); // lazy: checks the schema and gives the output columns
+    StructType scoredSchema = scorer.scoredRows(combined).schema();
+    StructType rejectedSchema = scorer.rejectedRows(combined).schema();
     RunIdentity identity = new RunIdentity(input.files(), scorer.provenance(), config.asMap(),
-        RunRecord.columns(scorer.scoredRows(combined).schema()), RunRecord.columns(scorer.rejectedRows(combined).schema()));
+        RunRecord.columns(scoredSchema), RunRecord.columns(rejectedSchema));
 
     String what = "endoreward score " + config.input().path() + " with " + config.engine().artefactDir();
     context.setJobDescription(what + ": counting input rows");
     RunRecord run;
     try {
-      run = RunStart.start(folder, config.output(), config.job(), identity, input.rows()::count, Instant.now());
+      run = RunStart.start(folder, config.output(), config.job(), identity, input.rowCount(), Instant.now());
     } finally {
       context.setJobDescription(null);
     }
@@ -87,7 +90,7 @@ public final class ScoreJob {
     folder.writeAttempt(run.runId(), attempt.finished(metrics, (System.nanoTime() - start) / 1e9));
     context.setJobDescription(what + ": counting the committed rows of run " + run.runId());
     try {
-      RunSummary summary = RunTally.summarise(spark, folder, run);
+      RunSummary summary = RunTally.summarise(spark, folder, run, scoredSchema, rejectedSchema);
       folder.writeRunSummary(summary);
       folder.finish(new FolderSummary(folder.path(), true, null, RunStart.finishedRuns(folder, null)));
       return summary;
