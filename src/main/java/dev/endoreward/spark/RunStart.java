@@ -21,10 +21,11 @@ final class RunStart {
    * The run to write: the folder's incomplete run when {@code output.resume()}, else a new one.
    *
    * @param countRows counts the input rows, for a new run's units; may run a Spark job, so it runs after the checks
+   * @param taskSlots the tasks the job runs at once, the fewest units a new run of that many rows gets
    * @throws IllegalArgumentException "Cannot ..." when the folder refuses the run
    */
   static RunRecord start(OutputFolder folder, OutputConfig output, JobConfig job, RunIdentity identity,
-      LongSupplier countRows, Instant now) {
+      LongSupplier countRows, int taskSlots, Instant now) {
     if (output.resume()) {
       RunRecord run = RunChecks.resumable(folder, identity);
       folder.begin(new FolderSummary(folder.path(), false, run.runId(), finishedRuns(folder, run.runId())));
@@ -40,7 +41,7 @@ final class RunStart {
       folder.deleteRuns();
     }
     long rows = countRows.getAsLong();
-    RunRecord run = identity.newRun(runId, now.toString(), UnitPlan.of(rows, job.partitions(), job.unitRows()), rows);
+    RunRecord run = identity.newRun(runId, now.toString(), UnitPlan.of(rows, job.partitions(), job.unitRows(), taskSlots), rows);
     folder.writeRun(run);
     return run;
   }

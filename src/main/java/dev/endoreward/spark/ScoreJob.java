@@ -59,7 +59,8 @@ public final class ScoreJob {
     context.setJobDescription(what + ": counting input rows");
     RunRecord run;
     try {
-      run = RunStart.start(folder, config.output(), config.job(), identity, input.rowCount(), Instant.now());
+      run = RunStart.start(folder, config.output(), config.job(), identity, input.rowCount(),
+          context.defaultParallelism(), Instant.now());
     } finally {
       context.setJobDescription(null);
     }

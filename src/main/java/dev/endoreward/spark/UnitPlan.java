@@ -26,13 +26,17 @@ record UnitPlan(int unitCount) implements Serializable {
 
   /**
    * The plan of a new run: {@code partitions} units when it is positive ({@code job.partitions}), else
-   * one unit per {@code unitRows} input rows, rounded up ({@code job.unit-rows}).
+   * one unit per {@code unitRows} input rows, rounded up ({@code job.unit-rows}), and at least one per task
+   * slot while there are rows for them: a unit is one task, so a run of fewer units than slots would leave
+   * the other slots, and the cores they were given, idle.
+   *
+   * @param taskSlots the tasks the job runs at once (Spark's default parallelism)
    */
-  static UnitPlan of(long inputRows, int partitions, int unitRows) {
+  static UnitPlan of(long inputRows, int partitions, int unitRows, int taskSlots) {
     if (partitions > 0) {
       return new UnitPlan(partitions);
     }
-    long units = Math.max(1, (inputRows + unitRows - 1) / unitRows);
+    long units = Math.max(1, Math.max((inputRows + unitRows - 1) / unitRows, Math.min(taskSlots, inputRows)));
     if (units > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("Cannot split " + inputRows + " rows into units of " + unitRows
           + ": that makes more than " + Integer.MAX_VALUE + " units; raise job.unit-rows");

@@ -209,6 +209,18 @@ class TestScoreJobRuns extends SparkTestBase {
   }
 
   @Test
+  void aRunOfFewerRowsThanAUnitHoldsStillGetsAUnitPerTaskSlot() throws IOException {
+    int slots = spark.sparkContext().defaultParallelism();
+    assertThat(slots).as("the test session's task slots").isGreaterThan(1);
+    Path output = temp.resolve("out");
+
+    RunSummary summary = run(CodePointScorer.config(writeInput(temp.resolve("in.jsonl"), rows(200, 5)), output));
+
+    assertThat(summary.units()).isEqualTo(slots);
+    assertThat(markers(output)).hasSize(slots);
+  }
+
+  @Test
   void aRowsUnitFollowsItsIdAloneWhateverTheFilesAndTheirOrder() throws IOException {
     PairRows rows = rows(300, 5);
     List<String> lines = new ArrayList<>(List.of(rows.toJsonLines().split("\n")));

@@ -10,16 +10,25 @@ import org.junit.jupiter.api.Test;
 class TestUnitPlan {
   @Test
   void aNewRunGetsOneUnitPerUnitRowsRoundedUpOrTheConfiguredCount() {
-    assertThat(UnitPlan.of(0, 0, 20_000).unitCount()).isEqualTo(1);
-    assertThat(UnitPlan.of(20_000, 0, 20_000).unitCount()).isEqualTo(1);
-    assertThat(UnitPlan.of(20_001, 0, 20_000).unitCount()).isEqualTo(2);
-    assertThat(UnitPlan.of(1_000_000_000, 0, 20_000).unitCount()).isEqualTo(50_000);
-    assertThat(UnitPlan.of(5, 16, 20_000).unitCount()).isEqualTo(16);
+    assertThat(UnitPlan.of(0, 0, 20_000, 1).unitCount()).isEqualTo(1);
+    assertThat(UnitPlan.of(20_000, 0, 20_000, 1).unitCount()).isEqualTo(1);
+    assertThat(UnitPlan.of(20_001, 0, 20_000, 1).unitCount()).isEqualTo(2);
+    assertThat(UnitPlan.of(1_000_000_000, 0, 20_000, 64).unitCount()).isEqualTo(50_000);
+    assertThat(UnitPlan.of(5, 16, 20_000, 4).unitCount()).isEqualTo(16);
+  }
+
+  @Test
+  void aSmallRunGetsAUnitPerTaskSlotAsFarAsItHasRows() {
+    assertThat(UnitPlan.of(4_000, 0, 20_000, 2).unitCount()).isEqualTo(2);
+    assertThat(UnitPlan.of(50_000, 0, 20_000, 8).unitCount()).isEqualTo(8);
+    assertThat(UnitPlan.of(3, 0, 20_000, 8).unitCount()).isEqualTo(3);
+    assertThat(UnitPlan.of(0, 0, 20_000, 8).unitCount()).isEqualTo(1);
+    assertThat(UnitPlan.of(90_000, 0, 20_000, 2).unitCount()).isEqualTo(5);
   }
 
   @Test
   void tooManyUnitsAreRefused() {
-    assertThatThrownBy(() -> UnitPlan.of(Long.MAX_VALUE / 2, 0, 1))
+    assertThatThrownBy(() -> UnitPlan.of(Long.MAX_VALUE / 2, 0, 1, 1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("Cannot split ")
         .hasMessageEndingWith("raise job.unit-rows");
