@@ -9,13 +9,18 @@ median is the timed figure:
   token's log-probability. On stories260K (the llama2.c checkpoint converted to a Hugging Face Llama, checked
   against the exporter's own model) and on a random-weight Qwen2 saved with ``save_pretrained`` (``--hf-model``).
 
+- ``artefact`` (``--artefact DIR``): the exported TorchScript module the Java engine runs, called from Python on
+  the same batches (its ``forward``, whose reductions are converted to lists as the script's log-probabilities
+  are), which tells the module's own speed from what the Java side adds.
+
 llama.cpp runs apart, in the benchmark-only environment (``llama_cpp_anchor.py``), and compares its
 log-probabilities with the ones ``--logprobs-out`` writes here.
 
 Prints the result as JSON and writes it to ``--result-out``.
 
     jobs/python.sh src/test/python/bench/anchors.py --batches batches.json --threads N \\
-        (--checkpoint stories260K.bin | --hf-model DIR) --result-out FILE [--logprobs-out FILE] [--passes 3]
+        (--checkpoint stories260K.bin | --hf-model DIR | --artefact DIR) --result-out FILE [--logprobs-out FILE]
+        [--passes 3]
 """
 
 import argparse
@@ -110,12 +115,28 @@ def hf_anchor(name, model, batches, pad, tokens, passes):
             "passes": passes, "seconds": timed, "tokens_per_second": tokens / timed}, outputs
 
 
+def artefact_anchor(directory, batches, pad, tokens, passes):
+    module = torch.jit.load(os.path.join(directory, "model.pt"))
+
+    def run_batch(rows):
+        ids, mask = padded(rows, pad)
+        with torch.inference_mode():
+            next_logit, logsumexp = module(ids, mask)  # [B, T] each
+        return [(next_logit[b, :len(row)].tolist(), logsumexp[b, :len(row)].tolist()) for b, row in enumerate(rows)]
+
+    first, timed, _ = timed_passes(run_batch, batches, passes)
+    return {"anchor": "the artefact's module from Python", "model": os.path.basename(os.path.normpath(directory)),
+            "runtime": f"TorchScript, torch {torch.__version__}", "tokens": tokens, "first_pass_seconds": first,
+            "passes": passes, "seconds": timed, "tokens_per_second": tokens / timed}
+
+
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batches", required=True)
     parser.add_argument("--threads", type=int, required=True)
     parser.add_argument("--checkpoint")
     parser.add_argument("--hf-model")
+    parser.add_argument("--artefact")
     parser.add_argument("--logprobs-out")
     parser.add_argument("--passes", type=int, default=3)
     parser.add_argument("--result-out", required=True)
@@ -126,7 +147,10 @@ def main(argv):
         replay = json.load(f)
     batches, pad = replay["batches"], replay["pad_token_id"]
     tokens = sum(len(row) for rows in batches for row in rows)
-    if args.checkpoint:
+    if args.artefact:
+        result = artefact_anchor(args.artefact, batches, pad, tokens, args.passes)
+        logprobs = None
+    elif args.checkpoint:
         model, source = hf_from_llama2c(args.checkpoint)
         ids, mask = padded(batches[0], pad)
         with torch.inference_mode():
@@ -148,7 +172,7 @@ def main(argv):
     print(json.dumps(result))
     with open(args.result_out, "w", encoding="utf-8") as f:
         json.dump(result, f, indent=2)
-    if args.logprobs_out:
+    if args.logprobs_out and logprobs is not None:
         with open(args.logprobs_out, "w", encoding="utf-8") as f:
             json.dump(logprobs, f)  # [batch][row][position]
     return 0
