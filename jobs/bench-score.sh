@@ -8,10 +8,12 @@
 #   token budget small enough (batch.max-tokens=2048) that the 1x input already fills whole batches, so
 #   that the two runs differ mostly in input size.
 #
-#   jobs/bench-score.sh [--comparisons N]
+#   jobs/bench-score.sh [--comparisons N] [--copies K]
 #
 #   --comparisons  HH-RLHF harmless-test comparisons in the 10x input, two pairs each (default 100, a
 #                  multiple of 10); the 1x input is its first tenth
+#   --copies       both inputs hold their pairs K times over, each copy with ids of its own (default 1): inputs
+#                  larger than the data, such as a default unit's 20,000 rows (--comparisons 2000 --copies 5)
 #
 # Environment: ENDOREWARD_BUILD_DIR (results go to its bench/score/) and those of bench-common.sh;
 # BENCH_JAVA_OPTS applies to the job's JVM too. The project's interpreter (jobs/python.sh) prints the tables.
@@ -27,9 +29,11 @@ TASKS=2
 # batch and its second task's largest batch is 3 x 443 tokens; the 10x input's tasks both fill one.
 MEMORY_RUN_MAX_TOKENS=2048
 COMPARISONS=100
+COPIES=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --comparisons) COMPARISONS="$2"; shift 2 ;;
+    --copies) COPIES="$2"; shift 2 ;;
     *) echo "Cannot run the score benchmark: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -79,12 +83,13 @@ score_job() {
     --set template.mode=plain --set length.max=512 "$@"
 }
 
-# One file per task, so that the job runs its tasks without a shuffle; the engine alone scores the same slices.
+# Two files of contiguous halves; the job splits an input of fewer rows than a unit holds into a unit per task
+# slot (two on local[2]), so it runs two tasks at once as the engine alone runs two scorers.
 echo "Writing the inputs ..." >&2
 measure input-1x "${BENCH_JAVA[@]}" dev.endoreward.bench.WriteBenchInput --comparisons $(( COMPARISONS / 10 )) \
-  --files "$TASKS" --output "$OUT/input-1x"
+  --copies "$COPIES" --files "$TASKS" --output "$OUT/input-1x"
 measure input-10x "${BENCH_JAVA[@]}" dev.endoreward.bench.WriteBenchInput --comparisons "$COMPARISONS" \
-  --files "$TASKS" --output "$OUT/input-10x"
+  --copies "$COPIES" --files "$TASKS" --output "$OUT/input-10x"
 cat "$OUT/input-1x.out" "$OUT/input-10x.out"
 
 measure padding-plan "${BENCH_JAVA[@]}" dev.endoreward.bench.PaddingPlan \
@@ -94,7 +99,7 @@ cat "$OUT/padding-plan.out"
 echo "Engine alone on the 10x pairs ..." >&2
 # On the allocator the launchers give the job (use_allocator), so that both run on the same one.
 measure engine bash -c 'source "$1"; use_allocator; shift; exec "$@"' _ "$ROOT/jobs/common.sh" \
-  "${BENCH_JAVA[@]}" dev.endoreward.bench.EngineBenchmark --comparisons "$COMPARISONS" \
+  "${BENCH_JAVA[@]}" dev.endoreward.bench.EngineBenchmark --comparisons "$COMPARISONS" --copies "$COPIES" \
   --threads "$THREADS_PER_TASK" --scorers "$TASKS" --result-out "$OUT/engine.json"
 cat "$OUT/engine.out"
 

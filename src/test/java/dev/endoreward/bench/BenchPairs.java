@@ -48,6 +48,24 @@ public final class BenchPairs {
   }
 
   /**
+   * {@link #hhRlhf(int)} {@code copies} times over, for inputs larger than the data: copy {@code c} of a pair
+   * keeps its texts and gets the id {@code <id>-copy<c>} (the first copy keeps its id), so every row is scored.
+   */
+  public static List<BenchPair> hhRlhf(int comparisons, int copies) {
+    if (copies < 1) {
+      throw new IllegalArgumentException("Cannot make " + copies + " copies of the benchmark pairs: at least 1");
+    }
+    List<BenchPair> once = hhRlhf(comparisons);
+    List<BenchPair> pairs = new ArrayList<>(once.size() * copies);
+    for (int copy = 0; copy < copies; copy++) {
+      for (BenchPair pair : once) {
+        pairs.add(copy == 0 ? pair : new BenchPair(pair.id() + "-copy" + copy, pair.prompt(), pair.response()));
+      }
+    }
+    return pairs;
+  }
+
+  /**
    * Writes {@code pairs} as JSON Lines ({@code id}, {@code prompt}, {@code response}) into {@code files}
    * files of {@code folder}, contiguous slices of nearly equal size, so that a Spark job reads one
    * partition per file.

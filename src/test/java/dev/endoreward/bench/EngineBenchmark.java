@@ -42,12 +42,16 @@ import java.util.function.Supplier;
  * <pre>
  *   EngineBenchmark [--model DIR] [--comparisons 100] [--length-max 512] [--threads N] [--scorers 1]
  *                   [--max-tokens 16384] [--sort-by-length true] [--warm-up false] [--result-out FILE]
- *                   [--batches-out FILE]
+ *                   [--batches-out FILE] [--on-loading-thread false] [--copies 1]
  * </pre>
  *
  * <p>{@code --threads} is PyTorch's intra-op thread count for the whole JVM (default: all cores);
  * {@code --scorers} runs that many scorers on threads of their own, each over a contiguous slice of the
- * pairs, sharing the one loaded model as a Spark executor's tasks do.
+ * pairs, sharing the one loaded model as a Spark executor's tasks do. The scorers' threads are never the
+ * one that loaded the model, as in a Spark executor, where a model loaded by one task scores the next tasks
+ * on other threads; {@code --on-loading-thread true} scores on the loading thread instead (one scorer only),
+ * to measure what that thread difference costs. {@code --copies} scores the pair set that many times over
+ * ({@link BenchPairs#hhRlhf(int, int)}), for inputs larger than the data.
  */
 public final class EngineBenchmark {
   /** HH-RLHF comparisons in the fixed pair set; each gives two pairs. */
@@ -62,9 +66,13 @@ public final class EngineBenchmark {
 
   public static void main(String[] args) throws Exception {
     BenchArgs options = new BenchArgs(args, Set.of("model", "comparisons", "length-max", "threads", "scorers",
-        "max-tokens", "sort-by-length", "warm-up", "result-out", "batches-out"));
+        "max-tokens", "sort-by-length", "warm-up", "result-out", "batches-out", "on-loading-thread", "copies"));
     int threads = options.integer("threads", Runtime.getRuntime().availableProcessors());
     int scorers = options.integer("scorers", 1);
+    boolean onLoadingThread = options.bool("on-loading-thread", false);
+    if (onLoadingThread && scorers != 1) {
+      throw new IllegalArgumentException("Cannot score on the loading thread with " + scorers + " scorers: use one");
+    }
     String batchesOut = options.text("batches-out", null);
     String resultOut = options.text("result-out", null);
     Path model = options.text("model", null) != null ? Path.of(options.text("model", null))
@@ -72,7 +80,8 @@ public final class EngineBenchmark {
     System.setProperty(THREADS_PROPERTY, String.valueOf(threads));
     System.setProperty(INTEROP_THREADS_PROPERTY, "1");
 
-    List<PairInput> pairs = BenchPairs.hhRlhf(options.integer("comparisons", COMPARISONS_DEFAULT)).stream()
+    List<PairInput> pairs = BenchPairs.hhRlhf(options.integer("comparisons", COMPARISONS_DEFAULT),
+            options.integer("copies", 1)).stream()
         .map(BenchPairs.BenchPair::toPairInput).toList();
     EngineOptions engineOptions = ScoreConfig.forLibrary(Map.of(
         ScoreKeys.MODEL_PATH.name(), model.toString(),
@@ -101,9 +110,9 @@ public final class EngineBenchmark {
           new LengthLimiter(maxLength, engineOptions.overlongPromptPolicy()), engineOptions.budget(), recording,
           new EndogenousReward(engineOptions.reward()));
       double loadSeconds = (System.nanoTime() - loadStart) / 1e9; // the warm-up included
-      PassResult cold = runPass(newScorer, pairs, scorers);
+      PassResult cold = runPass(newScorer, pairs, scorers, onLoadingThread);
       recording.reset(batchesOut != null);
-      PassResult timed = runPass(newScorer, pairs, scorers);
+      PassResult timed = runPass(newScorer, pairs, scorers, onLoadingThread);
 
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("model", model.toString());
@@ -111,6 +120,7 @@ public final class EngineBenchmark {
       result.put("length_max", maxLength);
       result.put("threads", threads);
       result.put("scorers", scorers);
+      result.put("on_loading_thread", onLoadingThread);
       result.put("sort_by_length", engineOptions.budget().sortByLength());
       result.put("max_tokens_per_batch", engineOptions.budget().maxTokensPerBatch());
       result.put("max_rows_per_batch", engineOptions.budget().maxRowsPerBatch());
@@ -147,9 +157,18 @@ public final class EngineBenchmark {
     }
   }
 
-  /** Scores every pair once, split over {@code scorers} threads with a fresh scorer each. */
-  private static PassResult runPass(Supplier<BatchScorer> newScorer, List<PairInput> pairs, int scorers)
-      throws InterruptedException, ExecutionException {
+  /**
+   * Scores every pair once, split over {@code scorers} threads with a fresh scorer each, or on this thread
+   * with one scorer.
+   */
+  private static PassResult runPass(Supplier<BatchScorer> newScorer, List<PairInput> pairs, int scorers,
+      boolean onThisThread) throws InterruptedException, ExecutionException {
+    if (onThisThread) {
+      long start = System.nanoTime();
+      PassResult result = scoreSlice(newScorer.get(), pairs);
+      result.seconds = (System.nanoTime() - start) / 1e9;
+      return result;
+    }
     ExecutorService pool = Executors.newFixedThreadPool(scorers);
     try {
       List<Future<PassResult>> slices = new ArrayList<>();
@@ -191,8 +210,9 @@ public final class EngineBenchmark {
     System.out.printf("  %,d pairs, plain template, length.max %d (prompts truncated on the left), budget %,d tokens"
             + " / %d rows, length-sorted %s%n", r.get("pairs"), r.get("length_max"), r.get("max_tokens_per_batch"),
         r.get("max_rows_per_batch"), r.get("sort_by_length"));
-    System.out.printf("  %d intra-op threads, %d scorer thread(s); model load %.2f s, of which warm-up %.2f s;"
-            + " first (cold) pass %.2f s, %,.0f tokens/s%n", r.get("threads"), r.get("scorers"), r.get("load_seconds"),
+    System.out.printf("  %d intra-op threads, %d scorer thread(s)%s; model load %.2f s, of which warm-up %.2f s;"
+            + " first (cold) pass %.2f s, %,.0f tokens/s%n", r.get("threads"), r.get("scorers"),
+        (boolean) r.get("on_loading_thread") ? " on the loading thread" : "", r.get("load_seconds"),
         r.get("warm_up_seconds"), r.get("cold_seconds"), r.get("cold_tokens_per_second"));
     System.out.printf("  | %-34s | %15s |%n", "timed pass", "value");
     System.out.printf("  | %-34s | %15s |%n", "-".repeat(34), "-".repeat(15));
