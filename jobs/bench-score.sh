@@ -4,9 +4,11 @@
 #   the same cores;
 # - padded tokens with length bucketing (batch.sort-by-length=true) and without, from the run summaries,
 #   beside the padding the batcher plans for these and for 1,000 comparisons (no model run);
-# - the peak resident memory (VmHWM) of the job's JVM at 1x and 10x the input, under a fixed -Xmx and a
-#   token budget small enough (batch.max-tokens=2048) that the 1x input already fills whole batches, so
-#   that the two runs differ mostly in input size.
+# - the peak resident memory (VmHWM) of the job's JVM at 1x and 10x the input, under a fixed -Xmx, a
+#   token budget small enough (batch.max-tokens=2048) that the 1x input already fills whole batches, and
+#   units of a fixed size (job.unit-rows: half the 1x input, so that it fills the two task slots), so that
+#   the two runs differ in input size, not in batch or unit shape; a unit's scored rows are held (memory,
+#   then disk) while it is written.
 #
 #   jobs/bench-score.sh [--comparisons N] [--copies K]
 #
@@ -105,7 +107,8 @@ cat "$OUT/engine.out"
 
 score_job job-10x-sorted input-10x --set batch.sort-by-length=true
 score_job job-10x-unsorted input-10x --set batch.sort-by-length=false
-score_job memory-1x input-1x --set "batch.max-tokens=$MEMORY_RUN_MAX_TOKENS"
-score_job memory-10x input-10x --set "batch.max-tokens=$MEMORY_RUN_MAX_TOKENS"
+memory_unit_rows=$(( COMPARISONS / 10 * 2 * COPIES / TASKS ))
+score_job memory-1x input-1x --set "batch.max-tokens=$MEMORY_RUN_MAX_TOKENS" --set "job.unit-rows=$memory_unit_rows"
+score_job memory-10x input-10x --set "batch.max-tokens=$MEMORY_RUN_MAX_TOKENS" --set "job.unit-rows=$memory_unit_rows"
 
 "$ROOT/jobs/python.sh" "$ROOT/src/test/python/bench/tables.py" score "$OUT"

@@ -120,7 +120,8 @@ def score_report(folder):
           f" {100 * unsorted_10x['padding_fraction']:.2f}% without (target <= {100 * PADDING_TARGET:.0f}% with:"
           f" {verdict(sorted_10x['padding_fraction'] <= PADDING_TARGET)})")
     print(f"Peak RSS of the Spark JVM ({processes['memory-1x']['java_opts']}, batch.max-tokens"
-          f" {summaries['memory-1x']['config']['batch.max-tokens']}): {rss_1x / 1024:,.0f} MiB at 1x"
+          f" {summaries['memory-1x']['config']['batch.max-tokens']}, job.unit-rows"
+          f" {summaries['memory-1x']['config']['job.unit-rows']}): {rss_1x / 1024:,.0f} MiB at 1x"
           f" ({summaries['memory-1x']['rows_in']:,} rows), {rss_10x / 1024:,.0f} MiB at 10x"
           f" ({summaries['memory-10x']['rows_in']:,} rows): {rss_10x / rss_1x:.2f}x")
 
