@@ -34,15 +34,21 @@ import time
 import torch
 import transformers
 
+from endoreward_export.artefact import pad_right
 
-def padded(rows, pad):
-    width = max(len(row) for row in rows)
-    ids = torch.full((len(rows), width), pad, dtype=torch.int64)  # [B, T]
-    mask = torch.zeros((len(rows), width), dtype=torch.int64)  # [B, T]
-    for b, row in enumerate(rows):
-        ids[b, :len(row)] = torch.tensor(row, dtype=torch.int64)
-        mask[b, :len(row)] = 1
-    return ids, mask
+
+def read_replay(path):
+    """The engine's batches (unpadded token ids per row), its pad id, and their real token count."""
+    with open(path, encoding="utf-8") as f:
+        replay = json.load(f)
+    batches = replay["batches"]
+    return batches, replay["pad_token_id"], sum(len(row) for rows in batches for row in rows)
+
+
+def use_threads(threads):
+    """``threads`` intra-op threads and one inter-op thread, as the engine runs."""
+    torch.set_num_threads(threads)
+    torch.set_num_interop_threads(1)
 
 
 def hf_from_llama2c(checkpoint):
@@ -103,7 +109,7 @@ def timed_passes(run_batch, batches, passes):
 
 def hf_anchor(name, model, batches, pad, tokens, passes):
     def run_batch(rows):
-        ids, mask = padded(rows, pad)
+        ids, mask = pad_right(rows, pad)
         with torch.inference_mode():
             logprobs = hf_logprobs(model, ids, mask)
         return [logprobs[b, :len(row) - 1].tolist() for b, row in enumerate(rows)]
@@ -119,7 +125,7 @@ def artefact_anchor(directory, batches, pad, tokens, passes):
     module = torch.jit.load(os.path.join(directory, "model.pt"))
 
     def run_batch(rows):
-        ids, mask = padded(rows, pad)
+        ids, mask = pad_right(rows, pad)
         with torch.inference_mode():
             next_logit, logsumexp = module(ids, mask)  # [B, T] each
         return [(next_logit[b, :len(row)].tolist(), logsumexp[b, :len(row)].tolist()) for b, row in enumerate(rows)]
@@ -141,18 +147,14 @@ def main(argv):
     parser.add_argument("--passes", type=int, default=3)
     parser.add_argument("--result-out", required=True)
     args = parser.parse_args(argv)
-    torch.set_num_threads(args.threads)
-    torch.set_num_interop_threads(1)
-    with open(args.batches, encoding="utf-8") as f:
-        replay = json.load(f)
-    batches, pad = replay["batches"], replay["pad_token_id"]
-    tokens = sum(len(row) for rows in batches for row in rows)
+    use_threads(args.threads)
+    batches, pad, tokens = read_replay(args.batches)
     if args.artefact:
         result = artefact_anchor(args.artefact, batches, pad, tokens, args.passes)
         logprobs = None
     elif args.checkpoint:
         model, source = hf_from_llama2c(args.checkpoint)
-        ids, mask = padded(batches[0], pad)
+        ids, mask = pad_right(batches[0], pad)
         with torch.inference_mode():
             expected = source(ids, mask).float()
             actual = model(input_ids=ids, attention_mask=mask).logits

@@ -19,24 +19,15 @@ import time
 
 import torch
 
+from endoreward_export.artefact import pad_right
 from endoreward_export.llama2c import read_llama2c_checkpoint
 
 
 def padded_batches(replay):
     """(input_ids, attention_mask) int64 [B, T] per batch, right-padded; and the real token count."""
-    pad = replay["pad_token_id"]
-    tensors = []
-    real_tokens = 0
-    for rows in replay["batches"]:
-        width = max(len(row) for row in rows)
-        ids = torch.full((len(rows), width), pad, dtype=torch.int64)  # [B, T]
-        mask = torch.zeros((len(rows), width), dtype=torch.int64)  # [B, T]
-        for b, row in enumerate(rows):
-            ids[b, :len(row)] = torch.tensor(row, dtype=torch.int64)
-            mask[b, :len(row)] = 1
-            real_tokens += len(row)
-        tensors.append((ids, mask))
-    return tensors, real_tokens
+    batches = replay["batches"]
+    return ([pad_right(rows, replay["pad_token_id"]) for rows in batches],
+            sum(len(row) for rows in batches for row in rows))
 
 
 def reward_reductions(model, ids, mask):

@@ -4,15 +4,12 @@ attention, and the exporter's llama2c model (which the artefact is traced from),
 Each runs every batch once, then 3 more passes whose median is reported, with the given threads; the two
 Hugging Face runs compute the script's log-probabilities, the llama2c model its logits and a log-softmax.
 
-    jobs/python.sh src/test/python/bench/stories_attention.py --checkpoint stories260K.bin \\
+    PYTHONPATH=src/main/python jobs/python.sh src/test/python/bench/stories_attention.py --checkpoint stories260K.bin \\
         --batches <build>/bench/anchors/batches-stories.json [--threads N]
 """
 
 import argparse
-import json
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import torch
@@ -22,15 +19,12 @@ import anchors  # noqa: E402  (src/test/python/bench)
 
 
 def tokens_per_second(run, batches, pad, tokens):
-    seconds = []
-    for _ in range(4):
-        start = time.perf_counter()
-        for rows in batches:
-            ids, mask = anchors.padded(rows, pad)
-            with torch.inference_mode():
-                run(ids, mask)
-        seconds.append(time.perf_counter() - start)
-    return tokens / statistics.median(seconds[1:])
+    def run_batch(rows):
+        with torch.inference_mode():
+            run(*anchors.pad_right(rows, pad))
+
+    _, seconds, _ = anchors.timed_passes(run_batch, batches, 3)
+    return tokens / seconds
 
 
 def main(argv):
@@ -39,12 +33,8 @@ def main(argv):
     parser.add_argument("--batches", required=True)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args(argv)
-    torch.set_num_threads(args.threads)
-    torch.set_num_interop_threads(1)
-    with open(args.batches, encoding="utf-8") as f:
-        replay = json.load(f)
-    batches, pad = replay["batches"], replay["pad_token_id"]
-    tokens = sum(len(row) for rows in batches for row in rows)
+    anchors.use_threads(args.threads)
+    batches, pad, tokens = anchors.read_replay(args.batches)
     model, source = anchors.hf_from_llama2c(args.checkpoint)
     for attention in ("sdpa", "eager"):
         model.config._attn_implementation = attention
