@@ -67,7 +67,7 @@ public final class BatchScorer implements Scorer {
       for (int i = 0; i < batch.length; i++) {
         EncodedPair pair = encoded.get(batch[i]);
         sequences.add(concat(pair));
-        firstPositions[i] = pair.promptIds().length - 1; // rewardOf reads from the prompt's last position on
+        firstPositions[i] = firstPositionRead(pair);
         realTokens += lengths[batch[i]];
       }
       List<HeadOutput> outputs = head.forward(sequences, firstPositions);
@@ -86,16 +86,21 @@ public final class BatchScorer implements Scorer {
     return stats;
   }
 
+  /** The first position whose head outputs a pair's reward reads: the prompt's last, which predicts y_1. */
+  private static int firstPositionRead(EncodedPair pair) {
+    return pair.promptIds().length - 1;
+  }
+
   private Outcome<ScoredPair> rewardOf(EncodedPair pair, HeadOutput output) {
-    int p = pair.promptIds().length;
+    int first = firstPositionRead(pair);
     int r = pair.responseIds().length;
-    float[] chosenLogits = Arrays.copyOfRange(output.nextTokenLogits(), p - 1, p + r - 1); // [R]
-    float[] logSumExps = Arrays.copyOfRange(output.logSumExps(), p - 1, p + r); // [R + 1]
+    float[] chosenLogits = Arrays.copyOfRange(output.nextTokenLogits(), first, first + r); // [R]
+    float[] logSumExps = Arrays.copyOfRange(output.logSumExps(), first, first + r + 1); // [R + 1]
     Outcome<SequenceReward> computed = reward.compute(chosenLogits, logSumExps);
     if (computed.isRejected()) {
       return Outcome.rejected(computed.rejection());
     }
-    stats.addScored(p, r);
+    stats.addScored(pair.promptIds().length, r);
     return Outcome.ok(new ScoredPair(pair, computed.value()));
   }
 
