@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.endoreward.spark.ScoreJob;
 import dev.endoreward.spark.config.ScoreConfig;
 import dev.endoreward.spark.config.ScoreConfigBuilder;
+import dev.endoreward.testing.ArithmeticAnswers;
 import dev.endoreward.testing.DuckDb;
 import dev.endoreward.testing.ScoreOutput;
 import dev.endoreward.testing.SharedFixtures;
@@ -33,7 +34,6 @@ import org.junit.jupiter.api.Test;
 class TestCurationOnDemoOutput extends SparkTestBase {
   private static final Path FOLDER = SharedFixtures.projectDir().resolve("target/curation-demo");
   private static final Path SCORE = FOLDER.resolve("score");
-  private static final Pattern EQUATION = Pattern.compile("(\\d+) ([-+*]) (\\d+) = (-?\\d+)");
   /** The README's sentence with the best-of-n figure, which this test recomputes. */
   private static final Pattern README_BEST_OF_N = Pattern.compile(
       "best-of-n's answer is correct for (\\d+) of (\\d+) questions \\(([\\d.]+)%\\), against ([\\d.]+)% for a"
@@ -83,22 +83,6 @@ class TestCurationOnDemoOutput extends SparkTestBase {
     return Files.readString(SharedFixtures.projectDir().resolve("README.md")).replaceAll("\\s+", " ");
   }
 
-  /** Whether a response such as "37 + 48 = 85" states the right value, computed here, not by the model. */
-  private static boolean isCorrect(String response) {
-    Matcher m = EQUATION.matcher(response);
-    if (!m.matches()) {
-      return false;
-    }
-    long a = Long.parseLong(m.group(1));
-    long b = Long.parseLong(m.group(3));
-    long value = switch (m.group(2)) {
-      case "+" -> a + b;
-      case "-" -> a - b;
-      default -> a * b;
-    };
-    return value == Long.parseLong(m.group(4));
-  }
-
   /** The scored rows ranked within their prompt: 1 for the best (higher reward, fewer tokens, smaller id). */
   private static String ranked() {
     return "(SELECT *, row_number() OVER (PARTITION BY prompt_id ORDER BY reward DESC, num_response_tokens, id) AS best,"
@@ -132,13 +116,13 @@ class TestCurationOnDemoOutput extends SparkTestBase {
     Map<String, int[]> correctOfAll = new HashMap<>();
     for (Map<String, Object> row : DuckDb.query("SELECT prompt_id, response FROM " + SCORED)) {
       int[] counts = correctOfAll.computeIfAbsent((String) row.get("prompt_id"), p -> new int[2]);
-      counts[0] += isCorrect((String) row.get("response")) ? 1 : 0;
+      counts[0] += ArithmeticAnswers.isCorrect((String) row.get("response")) ? 1 : 0;
       counts[1]++;
     }
     // Only questions with a correct answer and a wrong one among their candidates test the pick.
     List<String> questions = correctOfAll.entrySet().stream()
         .filter(e -> e.getValue()[0] > 0 && e.getValue()[0] < e.getValue()[1]).map(Map.Entry::getKey).toList();
-    long correct = questions.stream().filter(q -> isCorrect(completion.get(q))).count();
+    long correct = questions.stream().filter(q -> ArithmeticAnswers.isCorrect(completion.get(q))).count();
     double random = questions.stream().mapToDouble(q -> (double) correctOfAll.get(q)[0] / correctOfAll.get(q)[1])
         .average().orElseThrow();
 
@@ -161,7 +145,7 @@ class TestCurationOnDemoOutput extends SparkTestBase {
     for (List<Map<String, Object>> rows : byPrompt.values()) {
       for (Map<String, Object> right : rows) {
         for (Map<String, Object> wrong : rows) {
-          if (isCorrect((String) right.get("response")) && !isCorrect((String) wrong.get("response"))) {
+          if (ArithmeticAnswers.isCorrect((String) right.get("response")) && !ArithmeticAnswers.isCorrect((String) wrong.get("response"))) {
             pairs++;
             won += (float) right.get("reward") > (float) wrong.get("reward") ? 1 : 0;
           }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.endoreward.batch.ScoredPair;
 import dev.endoreward.engine.RewardEngine;
 import dev.endoreward.spark.config.ScoreConfig;
+import dev.endoreward.testing.ArithmeticAnswers;
 import dev.endoreward.testing.DuckDb;
 import dev.endoreward.testing.ScoreOutput;
 import dev.endoreward.testing.SharedFixtures;
@@ -18,8 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  * quickstart samples, read back with DuckDB.
  */
 class TestScoreJobDemoModel extends SparkTestBase {
-  private static final Pattern EQUATION = Pattern.compile("(\\d+) ([-+*]) (\\d+) = (-?\\d+)");
 
   @TempDir Path temp;
 
@@ -48,22 +46,6 @@ class TestScoreJobDemoModel extends SparkTestBase {
 
   private String glob(String output) {
     return ScoreOutput.glob(temp.resolve("out"), output);
-  }
-
-  /** Whether a response such as "37 + 48 = 85" states the right value, computed here, not by the model. */
-  private static boolean isCorrect(String response) {
-    Matcher m = EQUATION.matcher(response);
-    if (!m.matches()) {
-      return false;
-    }
-    long a = Long.parseLong(m.group(1));
-    long b = Long.parseLong(m.group(3));
-    long value = switch (m.group(2)) {
-      case "+" -> a + b;
-      case "-" -> a - b;
-      default -> a * b;
-    };
-    return value == Long.parseLong(m.group(4));
   }
 
   @Test
@@ -111,7 +93,7 @@ class TestScoreJobDemoModel extends SparkTestBase {
         best.put(prompt, row);
       }
     }
-    long correct = best.values().stream().filter(r -> isCorrect((String) r.get("response"))).count();
+    long correct = best.values().stream().filter(r -> ArithmeticAnswers.isCorrect((String) r.get("response"))).count();
     assertThat(best).hasSizeGreaterThan(20);
     assertThat((double) correct / best.size()).isGreaterThan(0.6);
   }
