@@ -79,12 +79,7 @@ public final class TorchRewardHead implements RewardHead, AutoCloseable {
 
   @Override
   public List<HeadOutput> forward(List<int[]> sequences) {
-    checkLengths(sequences);
-    try (Predictor<List<int[]>, List<HeadOutput>> predictor = model.newPredictor()) {
-      return predictor.predict(sequences);
-    } catch (TranslateException e) {
-      throw cannotRun(e);
-    }
+    return run(sequences, new RewardHeadTranslator(artefact.manifest().padTokenId()));
   }
 
   /**
@@ -98,13 +93,7 @@ public final class TorchRewardHead implements RewardHead, AutoCloseable {
     if (!artefact.manifest().hasScoreFrom()) {
       return forward(sequences);
     }
-    checkLengths(sequences);
-    try (Predictor<List<int[]>, List<HeadOutput>> predictor =
-        model.newPredictor(new RewardHeadTranslator(artefact.manifest().padTokenId(), firstPositions))) {
-      return predictor.predict(sequences);
-    } catch (TranslateException e) {
-      throw cannotRun(e);
-    }
+    return run(sequences, new RewardHeadTranslator(artefact.manifest().padTokenId(), firstPositions));
   }
 
   /**
@@ -120,9 +109,13 @@ public final class TorchRewardHead implements RewardHead, AutoCloseable {
           + ": it was exported without the " + ArtefactManifest.GREEDY_METHOD
           + " method; export it again with jobs/export-model.sh");
     }
+    return run(sequences, new GreedyTranslator(artefact.manifest().padTokenId()));
+  }
+
+  /** One batch of unpadded sequences through one of the module's methods, as {@code translator} calls it. */
+  private <O> List<O> run(List<int[]> sequences, PaddedBatchTranslator<O> translator) {
     checkLengths(sequences);
-    try (Predictor<List<int[]>, List<GreedyOutput>> predictor =
-        model.newPredictor(new GreedyTranslator(artefact.manifest().padTokenId()))) {
+    try (Predictor<List<int[]>, List<O>> predictor = model.newPredictor(translator)) {
       return predictor.predict(sequences);
     } catch (TranslateException e) {
       throw cannotRun(e);
