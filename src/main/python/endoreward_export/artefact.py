@@ -39,8 +39,7 @@ from endoreward_export import __version__
 from endoreward_export.device_portability import make_device_portable
 from endoreward_export.errors import ExportError
 from endoreward_export.reward_head import (GREEDY_METHOD, GREEDY_OUTPUT_NAMES, OUTPUT_NAMES, SCORE_FROM_METHOD,
-                                          LanguageModel,
-                                           positions_per_chunk, reward_head)
+                                           LanguageModel, positions_per_chunk, reward_head)
 
 FORMAT_VERSION = 2
 """Version 2 added ``selftest.json``, which a version 2 reader requires."""

@@ -208,7 +208,7 @@ class HiddenStates(nn.Module):
 
 @contextmanager
 def fused_attention(model: Llama) -> Iterator[None]:
-    """``model``'s attention layers run ``scaled_dot_product_attention`` within the context, as written out after."""
+    """``model``'s attention layers run ``scaled_dot_product_attention`` within the context, written out again after."""
     layers = [layer.attention for layer in model.layers]
     for attention in layers:
         attention.fused = True
